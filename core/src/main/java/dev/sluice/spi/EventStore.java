@@ -1,0 +1,31 @@
+package dev.sluice.spi;
+
+import dev.sluice.event.Event;
+import dev.sluice.event.EventKey;
+import dev.sluice.event.Result;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Durable events and idempotent results, keyed by {@link EventKey} ({@code source}, {@code id}).
+ *
+ * <p>The engine calls {@link #admit} before processing: a new event is recorded as in progress;
+ * a repeat of a completed event gets its stored result back without the processor running again;
+ * a repeat of one still running is told so. After processing, {@link #complete} stores the
+ * result. Implementations may batch concurrent calls into shared transactions (group commit), so
+ * both return stages.
+ */
+public interface EventStore {
+
+  /** Records {@code event} as accepted, unless it was seen before. */
+  CompletionStage<Admission> admit(Event event);
+
+  /** Stores the result of an admitted event. */
+  CompletionStage<Void> complete(EventKey key, Result result);
+
+  /** Keeps an event that failed after its retries. */
+  CompletionStage<Void> deadLetter(DeadLetter letter);
+
+  /** Events admitted but never completed (after a crash), oldest first, for recovery. */
+  List<Event> incomplete(int max);
+}

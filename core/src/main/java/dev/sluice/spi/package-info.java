@@ -1,0 +1,22 @@
+/**
+ * The service provider interfaces: what plugins implement and what the engine gives them.
+ *
+ * <pre>
+ *  plugin jar ── META-INF/services/dev.sluice.spi.SluicePlugin ──► SluicePlugin (a Guice module)
+ *                                                                   │ binds by name
+ *        ┌──────────────────────────┬───────────────────────────────┼────────────────────┐
+ *        ▼                          ▼                               ▼                    ▼
+ *  EventProcessor            Transport                      EventSourceFactory    (services)
+ *  (one method)              ├─ createSource ─► EventSource        │
+ *                            └─ createClient ─► EventClient        ▼
+ *                                                             EventSource
+ *
+ *  EventSource.start(sink) ── sink.submit(event, delivery) ──► CompletionStage&lt;Result&gt;
+ *        ▲ pause()/resume() when the engine is saturated (PausableSource)
+ * </pre>
+ *
+ * <p>The store-side services a processor may use, {@link dev.sluice.spi.LockService},
+ * {@link dev.sluice.spi.StateStore} and {@link dev.sluice.spi.EventStore}, are interfaces here;
+ * the engine provides in-memory implementations, and {@code sluice-store-jdbc} durable ones.
+ */
+package dev.sluice.spi;
