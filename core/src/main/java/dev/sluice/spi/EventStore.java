@@ -23,6 +23,12 @@ public interface EventStore {
   /** Stores the result of an admitted event. */
   CompletionStage<Void> complete(EventKey key, Result result);
 
+  /**
+   * Forgets an admitted event that was not processed to a final result (it was refused, timed
+   * out or abandoned), so that a retry of it is processed.
+   */
+  CompletionStage<Void> release(EventKey key);
+
   /** Keeps an event that failed after its retries. */
   CompletionStage<Void> deadLetter(DeadLetter letter);
 

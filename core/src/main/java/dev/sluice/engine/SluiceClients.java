@@ -1,0 +1,42 @@
+package dev.sluice.engine;
+
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.ConfigProblem;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.internal.engine.SimpleTransportContext;
+import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.EventClient;
+import dev.sluice.spi.Transport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+
+/**
+ * Clients of the configured transport, as {@code sluice send} and {@code sluice bench} use them:
+ * the same configuration file that starts a server reaches it.
+ */
+public final class SluiceClients {
+  private SluiceClients() {
+  }
+
+  /**
+   * A client for {@code transport.type} with that transport's settings.
+   *
+   * @throws ConfigException when no loaded plugin provides the transport
+   */
+  public static EventClient open(SluiceConfig config, Plugins plugins, Path baseDirectory) {
+    return open(config, plugins, baseDirectory, new SimpleMeterRegistry());
+  }
+
+  public static EventClient open(SluiceConfig config, Plugins plugins, Path baseDirectory,
+      MeterRegistry metrics) {
+    String type = config.transport().type();
+    Transport transport = plugins.transport(type).orElseThrow(() -> new ConfigException(
+        "configuration", new ConfigProblem("transport.type", 0, "no transport named '" + type
+            + "' is loaded; loaded: " + plugins.transportNames()
+            + ". Put its jar in the plugins directory or choose one of those")));
+    return transport.createClient(new SimpleTransportContext(config.server().name(),
+        config.transport().settings(),
+        baseDirectory.toAbsolutePath().resolve(config.server().dataDirectory()), metrics));
+  }
+}

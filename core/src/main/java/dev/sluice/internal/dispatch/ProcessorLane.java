@@ -1,0 +1,455 @@
+package dev.sluice.internal.dispatch;
+
+import dev.sluice.config.Ordering;
+import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
+import dev.sluice.spi.AsyncEventProcessor;
+import dev.sluice.spi.EventProcessor;
+import dev.sluice.spi.ProcessingException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One configured processor: a bounded queue, its workers, its timeout and optional per-key
+ * ordering.
+ *
+ * <p>Admission is counted in {@link #depth} (queued, including events waiting behind their key),
+ * so the queue itself never refuses: a full lane answers OVERLOADED before anything is queued.
+ * Crossing the high-water mark tells the {@link PressureListener} to pause the sources;
+ * draining below the low-water mark resumes them.
+ */
+final class ProcessorLane {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorLane.class);
+
+  private final LaneSpec spec;
+  private final String name;
+  private final EventProcessor processor;
+  private final AsyncEventProcessor asyncProcessor;
+  private final long timeoutNanos;
+  private final int capacity;
+  private final int highWater;
+  private final int lowWater;
+  private final ArrayBlockingQueue<Task> ready;
+  private final AtomicInteger depth = new AtomicInteger();
+  private final AtomicInteger running = new AtomicInteger();
+  private final KeySequencer sequencer;
+  private final Semaphore asyncPermits;
+  private final Set<Task> asyncInFlight;
+  private final Worker[] workers;
+  private final PressureListener pressure;
+  private final LaneMetrics metrics;
+  private volatile boolean stopped;
+
+  ProcessorLane(LaneSpec spec, PressureListener pressure, MeterRegistry registry) {
+    this.spec = spec;
+    this.name = spec.name();
+    this.processor = spec.processor();
+    this.asyncProcessor = processor instanceof AsyncEventProcessor
+        ? (AsyncEventProcessor) processor : null;
+    this.timeoutNanos = spec.timeout().toNanos();
+    this.capacity = spec.queueCapacity();
+    this.highWater = Math.max(1, capacity - capacity / 4);
+    this.lowWater = capacity / 4;
+    this.ready = new ArrayBlockingQueue<>(capacity);
+    this.sequencer = spec.ordering() == Ordering.PARTITION_KEY ? new KeySequencer() : null;
+    this.pressure = pressure;
+    int workerCount;
+    if (asyncProcessor != null) {
+      // Async stages hold permits, not threads; a couple of threads suffice to start them.
+      this.asyncPermits = new Semaphore(spec.concurrency());
+      this.asyncInFlight = ConcurrentHashMap.newKeySet();
+      workerCount = Math.min(spec.concurrency(), 2);
+    } else {
+      this.asyncPermits = null;
+      this.asyncInFlight = Set.of();
+      workerCount = spec.concurrency();
+    }
+    this.workers = new Worker[workerCount];
+    for (int i = 0; i < workerCount; i++) {
+      workers[i] = new Worker(this, "sluice-" + name + "-" + i);
+    }
+    this.metrics = new LaneMetrics(registry);
+  }
+
+  String name() {
+    return name;
+  }
+
+  void start() {
+    for (Worker w : workers) {
+      w.start();
+    }
+  }
+
+  /** Accepts an event or answers OVERLOADED at once. Never blocks. */
+  Task submit(Event event, long senderDeadlineNanos) {
+    Task task = new Task(this, event, senderDeadlineNanos);
+    if (stopped) {
+      task.fail(Status.UNAVAILABLE, "SHUTTING_DOWN",
+          "processor '" + name + "' is stopping; send to another server or retry later");
+      return task;
+    }
+    int n = depth.incrementAndGet();
+    if (n > capacity) {
+      depth.decrementAndGet();
+      task.fail(Status.OVERLOADED, "QUEUE_FULL", "processor '" + name + "' is overloaded: "
+          + capacity + " events queued and " + running.get()
+          + " running; retry later, or raise its queue-capacity or concurrency");
+      return task;
+    }
+    String key = sequencer == null ? null : event.partitionKey().orElse(null);
+    if (key == null) {
+      ready.add(task);
+    } else {
+      sequencer.enqueue(key, task);
+    }
+    if (n == highWater) {
+      pressure.saturated(this);
+    }
+    return task;
+  }
+
+  void workLoop(Worker worker) {
+    while (!stopped) {
+      Task task;
+      try {
+        task = ready.take();
+      } catch (InterruptedException e) {
+        continue; // stopped is checked by the loop
+      }
+      if (depth.decrementAndGet() == lowWater) {
+        pressure.relieved(this);
+      }
+      if (asyncProcessor != null) {
+        runAsync(worker, task);
+      } else {
+        runBlocking(worker, task);
+      }
+    }
+  }
+
+  private boolean expiredBeforeStart(Task task) {
+    if (task.isDone()) {
+      return true; // timed out or abandoned while queued
+    }
+    long waited = System.nanoTime() - task.senderDeadlineNanos;
+    if (waited >= 0) {
+      task.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "the sender's deadline passed while the"
+          + " event waited in processor '" + name + "' queue; it was not processed");
+      return true;
+    }
+    return false;
+  }
+
+  private void runBlocking(Worker worker, Task task) {
+    if (expiredBeforeStart(task)) {
+      release(task);
+      return;
+    }
+    task.startedNanos = System.nanoTime() | 1L;
+    worker.begin(task);
+    running.incrementAndGet();
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(spec.classLoader());
+    MDC.put("event.id", task.event.id());
+    MDC.put("event.type", task.event.type());
+    Result result;
+    try {
+      result = normalize(task, processor.process(task.event, contextFor(task)));
+    } catch (Throwable t) {
+      result = failureFrom(task, t);
+    } finally {
+      MDC.remove("event.id");
+      MDC.remove("event.type");
+      thread.setContextClassLoader(previous);
+      worker.end(task);
+      running.decrementAndGet();
+    }
+    task.complete(result);
+    release(task);
+  }
+
+  private void runAsync(Worker worker, Task task) {
+    try {
+      asyncPermits.acquire();
+    } catch (InterruptedException e) {
+      // stopping: leave the task to be abandoned by the drain
+      Thread.currentThread().interrupt();
+      task.fail(Status.UNAVAILABLE, "SHUTTING_DOWN", "processor '" + name + "' stopped");
+      release(task);
+      return;
+    }
+    if (expiredBeforeStart(task)) {
+      asyncPermits.release();
+      release(task);
+      return;
+    }
+    task.startedNanos = System.nanoTime() | 1L;
+    running.incrementAndGet();
+    asyncInFlight.add(task);
+    CompletableFuture<Result> stage;
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(spec.classLoader());
+    try {
+      stage = asyncProcessor.processAsync(task.event, contextFor(task)).toCompletableFuture();
+    } catch (Throwable t) {
+      stage = CompletableFuture.failedFuture(t);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+    task.asyncStage = stage;
+    stage.whenComplete((r, t) -> {
+      Result result = t == null ? normalize(task, r) : failureFrom(task, t);
+      asyncInFlight.remove(task);
+      running.decrementAndGet();
+      asyncPermits.release();
+      task.complete(result);
+      release(task);
+    });
+  }
+
+  private EventScopedContext contextFor(Task task) {
+    long processingDeadline = task.startedNanos + timeoutNanos;
+    long deadline = processingDeadline - task.senderDeadlineNanos < 0
+        ? processingDeadline : task.senderDeadlineNanos;
+    return new EventScopedContext(spec.context(), deadline);
+  }
+
+  /** Lets the next event with the same key run. */
+  private void release(Task task) {
+    if (sequencer != null) {
+      String key = task.event.partitionKey().orElse(null);
+      if (key != null) {
+        sequencer.done(key);
+      }
+    }
+  }
+
+  private Result normalize(Task task, Result result) {
+    if (result == null) {
+      return Result.failure(task.event.id(), Status.ERROR, "NO_RESULT",
+          "processor '" + name + "' returned no result (null); return Result.ok(...) instead");
+    }
+    return result.eventId().equals(task.event.id()) ? result : result.withEventId(task.event.id());
+  }
+
+  private Result failureFrom(Task task, Throwable thrown) {
+    Throwable t = thrown;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String id = task.event.id();
+    if (t instanceof ProcessingException) {
+      ProcessingException pe = (ProcessingException) t;
+      return Result.failure(id, Status.ERROR, pe.code(), pe.getMessage());
+    }
+    if (task.isDone()) {
+      return task.future.getNow(null); // interrupted or cancelled after a timeout: keep that
+    }
+    if (t instanceof InterruptedException) {
+      return Result.failure(id, Status.UNAVAILABLE, "INTERRUPTED",
+          "processor '" + name + "' was interrupted; retry the event");
+    }
+    LOG.warn("processor '{}' failed on {}", name, task.event, t);
+    return Result.failure(id, Status.ERROR, "PROCESSOR_FAILED",
+        "processor '" + name + "' failed: " + t.getClass().getSimpleName()
+            + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+  }
+
+  /** Called by the watchdog: times out running tasks, and queued ones past their deadline. */
+  void checkTimeouts(long now, boolean scanQueued) {
+    for (Worker w : workers) {
+      Task t = w.current();
+      if (t != null) {
+        timeOutIfDue(t, now);
+      }
+    }
+    for (Task t : asyncInFlight) {
+      timeOutIfDue(t, now);
+    }
+    if (scanQueued && depth.get() > 0) {
+      for (Task t : ready) {
+        expireQueued(t, now);
+      }
+      if (sequencer != null) {
+        sequencer.forEachWaiting(t -> expireQueued(t, now));
+      }
+    }
+  }
+
+  private void timeOutIfDue(Task t, long now) {
+    long started = t.startedNanos;
+    if (started == 0 || t.isDone()) {
+      return;
+    }
+    boolean processingTimeout = now - (started + timeoutNanos) >= 0;
+    boolean senderGaveUp = now - t.senderDeadlineNanos >= 0;
+    if (processingTimeout) {
+      if (t.fail(Status.TIMEOUT, "PROCESSOR_TIMEOUT", "processor '" + name
+          + "' did not finish within its timeout of " + spec.timeout().toMillis()
+          + "ms; it was interrupted")) {
+        t.interruptIfRunning();
+      }
+    } else if (senderGaveUp) {
+      if (t.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "processor '" + name
+          + "' did not finish before the sender's deadline; it was interrupted")) {
+        t.interruptIfRunning();
+      }
+    }
+  }
+
+  private void expireQueued(Task t, long now) {
+    if (!t.isDone() && now - t.senderDeadlineNanos >= 0) {
+      t.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "the sender's deadline passed while the event"
+          + " waited in processor '" + name + "' queue; it was not processed");
+    }
+  }
+
+  boolean isIdle() {
+    return depth.get() == 0 && running.get() == 0;
+  }
+
+  int depth() {
+    return depth.get();
+  }
+
+  int running() {
+    return running.get();
+  }
+
+  /** Stops the workers; answers everything still queued or running with UNAVAILABLE. */
+  List<String> stopAndAbandon() {
+    stopped = true;
+    List<String> abandoned = new ArrayList<>();
+    List<Task> leftovers = new ArrayList<>();
+    ready.drainTo(leftovers);
+    if (sequencer != null) {
+      sequencer.forEachWaiting(leftovers::add);
+    }
+    for (Worker w : workers) {
+      Task t = w.current();
+      if (t != null) {
+        leftovers.add(t);
+      }
+    }
+    leftovers.addAll(asyncInFlight);
+    for (Task t : leftovers) {
+      if (t.fail(Status.UNAVAILABLE, "ABANDONED", "the server stopped before processor '"
+          + name + "' finished this event; it may be retried")) {
+        abandoned.add(t.event.id());
+      }
+      t.interruptIfRunning();
+    }
+    for (Worker w : workers) {
+      w.thread().interrupt();
+    }
+    return abandoned;
+  }
+
+  /** Waits briefly for the worker threads to exit after {@link #stopAndAbandon()}. */
+  void awaitWorkers(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    for (Worker w : workers) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        w.thread().join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
+    }
+  }
+
+  void recorded(Task task, Result result) {
+    metrics.record(task, result.status());
+  }
+
+  /**
+   * Per-key ordering: the first event of a key goes to the ready queue; later ones wait here
+   * until the one before them is done, so one key runs one event at a time, in arrival order,
+   * while different keys run in parallel.
+   */
+  private final class KeySequencer {
+    private final Map<String, ArrayDeque<Task>> active = new HashMap<>();
+
+    synchronized void enqueue(String key, Task task) {
+      ArrayDeque<Task> waiting = active.get(key);
+      if (waiting == null) {
+        active.put(key, new ArrayDeque<>(2));
+        ready.add(task);
+      } else {
+        waiting.add(task);
+      }
+    }
+
+    synchronized void done(String key) {
+      ArrayDeque<Task> waiting = active.get(key);
+      if (waiting == null) {
+        return;
+      }
+      Task next = waiting.poll();
+      if (next == null) {
+        active.remove(key);
+      } else {
+        ready.add(next);
+      }
+    }
+
+    synchronized void forEachWaiting(java.util.function.Consumer<Task> action) {
+      for (ArrayDeque<Task> waiting : active.values()) {
+        waiting.forEach(action);
+      }
+    }
+  }
+
+  /** Meters, created once so the hot path only increments. */
+  private final class LaneMetrics {
+    private final Counter[] results = new Counter[Status.values().length];
+    private final Timer latency;
+
+    LaneMetrics(MeterRegistry registry) {
+      for (Status s : Status.values()) {
+        results[s.ordinal()] = Counter.builder("sluice.processor.results")
+            .description("results by status")
+            .tag("processor", name).tag("status", s.name())
+            .register(registry);
+      }
+      latency = Timer.builder("sluice.processor.latency")
+          .description("time from start of processing to result")
+          .tag("processor", name)
+          .register(registry);
+      Gauge.builder("sluice.processor.queue.depth", depth, AtomicInteger::get)
+          .description("events waiting for a worker").tag("processor", name).register(registry);
+      Gauge.builder("sluice.processor.in.flight", running, AtomicInteger::get)
+          .description("events being processed").tag("processor", name).register(registry);
+    }
+
+    void record(Task task, Status status) {
+      results[status.ordinal()].increment();
+      long started = task.startedNanos;
+      if (started != 0) {
+        latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package dev.sluice.internal.engine;
+
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.ConfigProblem;
+import dev.sluice.config.MergeMode;
+import dev.sluice.config.ProcessorConfig;
+import dev.sluice.config.RouteConfig;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.engine.DrainReport;
+import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import dev.sluice.internal.dispatch.Dispatcher;
+import dev.sluice.internal.dispatch.LaneSpec;
+import dev.sluice.internal.dispatch.RoutePlan;
+import dev.sluice.internal.dispatch.SharedProcessorContext;
+import dev.sluice.internal.services.InMemoryEventStore;
+import dev.sluice.internal.services.InMemoryLockService;
+import dev.sluice.internal.services.InMemoryStateStore;
+import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.EventClient;
+import dev.sluice.spi.EventProcessor;
+import dev.sluice.spi.EventSink;
+import dev.sluice.spi.EventSource;
+import dev.sluice.spi.EventStore;
+import dev.sluice.spi.LockService;
+import dev.sluice.spi.PausableSource;
+import dev.sluice.spi.ProcessingException;
+import dev.sluice.spi.StateStore;
+import dev.sluice.spi.Transport;
+import dev.sluice.spi.TransportContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Assembles configuration and plugins into a running server. */
+public final class Engine {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.server");
+  /** Follow-on events have no sender waiting; they still get the processor's own timeout. */
+  private static final Duration EMIT_DEADLINE = Duration.ofHours(1);
+  static final long MEMORY_STORE_RETENTION_MILLIS = TimeUnit.MINUTES.toMillis(10);
+  static final int MEMORY_STORE_MAX_ENTRIES = 10_000;
+
+  private final SluiceConfig config;
+  private final Plugins plugins;
+  private final MeterRegistry metrics;
+  private final Transport transport;
+  private final TransportContext transportContext;
+  private final Dispatcher dispatcher;
+  private final EventSink sink;
+  private final String storeDescription;
+  private EventSource source;
+  private volatile boolean running;
+  private DrainReport stopReport;
+
+  public Engine(SluiceConfig config, Plugins plugins, MeterRegistry metrics, Path baseDirectory,
+      LockService locks, StateStore state, EventStore store) {
+    this.config = config;
+    this.plugins = plugins;
+    this.metrics = metrics;
+    List<ConfigProblem> problems = new ArrayList<>();
+    String type = config.transport().type();
+    this.transport = plugins.transport(type).orElse(null);
+    if (transport == null) {
+      problems.add(new ConfigProblem("transport.type", 0, "no transport named '" + type
+          + "' is loaded; loaded: " + plugins.transportNames()
+          + ". Put its jar in the plugins directory or choose one of those"));
+    }
+    Clock clock = Clock.systemUTC();
+    InMemoryLockService memoryLocks = locks == null
+        ? new InMemoryLockService(clock, config.server().name()) : null;
+    LockService lockService = locks != null ? locks : memoryLocks;
+    StateStore stateStore = state != null ? state
+        : memoryLocks != null ? new InMemoryStateStore(memoryLocks) : null;
+    EventStore eventStore = store != null ? store
+        : new InMemoryEventStore(clock, MEMORY_STORE_RETENTION_MILLIS, MEMORY_STORE_MAX_ENTRIES);
+    this.storeDescription = store != null ? store.getClass().getSimpleName()
+        : "in-memory (results kept " + TimeUnit.MILLISECONDS.toMinutes(
+            MEMORY_STORE_RETENTION_MILLIS) + " min, at most " + MEMORY_STORE_MAX_ENTRIES + ")";
+
+    List<LaneSpec> lanes = new ArrayList<>();
+    EmitterRef emitter = new EmitterRef();
+    for (int i = 0; i < config.processors().size(); i++) {
+      ProcessorConfig pc = config.processors().get(i);
+      Optional<EventProcessor> processor = plugins.newProcessor(pc.processor());
+      if (processor.isEmpty()) {
+        problems.add(new ConfigProblem("processors[" + i + "].processor", 0,
+            "no processor named '" + pc.processor() + "' is loaded; loaded: "
+                + plugins.processorNames()
+                + ". Put its plugin jar in the plugins directory or fix the name"));
+        continue;
+      }
+      EventProcessor p = processor.get();
+      lanes.add(new LaneSpec(pc.name(), p, p.getClass().getClassLoader(), pc.concurrency(),
+          pc.queueCapacity(), pc.timeout(), pc.ordering(),
+          new SharedProcessorContext(pc.name(), pc.settings(),
+              LoggerFactory.getLogger("sluice.processor." + pc.name()), metrics, emitter::emit,
+              Optional.ofNullable(lockService), Optional.ofNullable(stateStore),
+              Optional.of(eventStore))));
+    }
+    List<RoutePlan> routes = routePlans(config, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException("configuration", problems);
+    }
+    this.dispatcher = new Dispatcher(lanes, routes, metrics);
+    this.sink = new IdempotentSink(dispatcher, eventStore);
+    emitter.target = this.sink;
+    this.transportContext = new SimpleTransportContext(config.server().name(),
+        config.transport().settings(),
+        baseDirectory.resolve(config.server().dataDirectory()), metrics);
+  }
+
+  /** Every pattern's processors: from each processor's types, and from the routes. */
+  private static List<RoutePlan> routePlans(SluiceConfig config, List<ConfigProblem> problems) {
+    Map<String, List<String>> targets = new LinkedHashMap<>();
+    Map<String, ProcessorConfig> byName = new LinkedHashMap<>();
+    for (ProcessorConfig pc : config.processors()) {
+      byName.put(pc.name(), pc);
+      for (String type : pc.types()) {
+        targets.computeIfAbsent(type, t -> new ArrayList<>()).add(pc.name());
+      }
+    }
+    Map<String, RouteConfig> routeByPattern = new LinkedHashMap<>();
+    for (int i = 0; i < config.routes().size(); i++) {
+      RouteConfig rc = config.routes().get(i);
+      for (String type : rc.types()) {
+        if (routeByPattern.put(type, rc) != null) {
+          problems.add(new ConfigProblem("routes[" + i + "].types", 0, "type pattern '" + type
+              + "' is in more than one route; merge those routes into one"));
+        }
+        List<String> list = targets.computeIfAbsent(type, t -> new ArrayList<>());
+        for (String p : rc.processors()) {
+          if (!byName.containsKey(p)) {
+            problems.add(new ConfigProblem("routes[" + i + "].processors", 0,
+                "unknown processor '" + p + "'; configured: " + byName.keySet()));
+          } else if (!list.contains(p)) {
+            list.add(p);
+          }
+        }
+      }
+    }
+    List<RoutePlan> plans = new ArrayList<>();
+    targets.forEach((pattern, names) -> {
+      Duration max = Duration.ZERO;
+      for (String n : names) {
+        ProcessorConfig pc = byName.get(n);
+        if (pc != null && pc.timeout().compareTo(max) > 0) {
+          max = pc.timeout();
+        }
+      }
+      RouteConfig rc = routeByPattern.get(pattern);
+      MergeMode merge = rc == null ? MergeMode.ALL : rc.merge();
+      Duration timeout = rc == null ? max : rc.timeout().orElse(max);
+      if (!names.isEmpty()) {
+        plans.add(new RoutePlan(pattern, names, merge, timeout));
+      }
+    });
+    return plans;
+  }
+
+  public synchronized void start() throws Exception {
+    if (running) {
+      throw new IllegalStateException("the server is already running");
+    }
+    dispatcher.start();
+    source = transport.createSource(transportContext);
+    if (source instanceof PausableSource) {
+      dispatcher.register((PausableSource) source);
+    }
+    source.start(sink);
+    running = true;
+    logLoaded();
+    LOG.info("sluice '{}' ready on {}", config.server().name(), source.describe());
+  }
+
+  private void logLoaded() {
+    LOG.info("transport: {} ({})", config.transport().type(), source.describe());
+    for (ProcessorConfig pc : config.processors()) {
+      LOG.info("processor '{}' ({}): types {}, concurrency {}, queue {}, timeout {}ms, ordering {}",
+          pc.name(), pc.processor(), pc.types(), pc.concurrency(), pc.queueCapacity(),
+          pc.timeout().toMillis(), pc.ordering().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    LOG.info("store: {}", storeDescription);
+    for (Path p : plugins.pluginPaths()) {
+      LOG.info("plugin: {}", p);
+    }
+  }
+
+  public EventSink sink() {
+    return sink;
+  }
+
+  public EventClient newClient() {
+    return transport.createClient(transportContext);
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+
+  public String describeSource() {
+    return source == null ? "(not started)" : source.describe();
+  }
+
+  public SluiceConfig config() {
+    return config;
+  }
+
+  public MeterRegistry metrics() {
+    return metrics;
+  }
+
+  public synchronized DrainReport stop(Duration deadline) {
+    if (stopReport != null) {
+      return stopReport;
+    }
+    long start = System.nanoTime();
+    LOG.info("stopping: draining in-flight events for up to {}ms", deadline.toMillis());
+    if (source != null) {
+      try {
+        source.stop(deadline).toCompletableFuture()
+            .get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn("source {} did not drain within {}ms", source.describe(), deadline.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        LOG.warn("source {} failed to stop cleanly", source.describe(), e);
+      }
+    }
+    Duration left = deadline.minusNanos(System.nanoTime() - start);
+    DrainReport report = dispatcher.drain(left.isNegative() ? Duration.ZERO : left);
+    running = false;
+    stopReport = new DrainReport(report.completed(), report.abandonedEventIds(),
+        Duration.ofNanos(System.nanoTime() - start));
+    if (stopReport.isClean()) {
+      LOG.info("stopped in {}ms; every in-flight event finished", stopReport.took().toMillis());
+    } else {
+      LOG.warn("stopped in {}ms; abandoned {} events: {}", stopReport.took().toMillis(),
+          stopReport.abandonedEventIds().size(), stopReport.abandonedEventIds());
+    }
+    return stopReport;
+  }
+
+  /** Follow-on events go back through the sink; accepted means queued, not processed. */
+  private static final class EmitterRef {
+    volatile EventSink target;
+
+    CompletionStage<Void> emit(Event event) {
+      CompletableFuture<Result> result = target.submit(event,
+          dev.sluice.spi.Delivery.of("emit", Instant.now().plus(EMIT_DEADLINE)))
+          .toCompletableFuture();
+      Result early = result.getNow(null);
+      if (early != null && !early.isOk()) {
+        return CompletableFuture.failedFuture(new ProcessingException(
+            early.errorCode().orElse(early.status().name()),
+            "follow-on event " + event.key() + " was refused: "
+                + early.errorMessage().orElse(early.status().name())));
+      }
+      result.thenAccept(r -> {
+        if (!r.isOk()) {
+          LOG.warn("follow-on event {} ended {}: {}", event, r.status(),
+              r.errorMessage().orElse(""));
+        }
+      });
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.sluice.testkit;
+
+import dev.sluice.testkit.internal.JdbcEndpoint;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A fresh database named {@code sluice_test_<random>}, created for one test and dropped by
+ * {@link #close()}. Close every connection to it first.
+ *
+ * <pre>{@code
+ * try (TestDatabase db = MariaDbService.get().newDatabase();
+ *      Connection connection = db.connect()) {
+ *   connection.createStatement().execute("create table t (id int primary key)");
+ * }
+ * }</pre>
+ */
+public final class TestDatabase implements AutoCloseable {
+  private final String name;
+  private final JdbcEndpoint endpoint;
+  private final JdbcEndpoint admin;
+  private final String[] dropStatements;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  TestDatabase(String name, JdbcEndpoint endpoint, JdbcEndpoint admin, String... dropStatements) {
+    this.name = name;
+    this.endpoint = endpoint;
+    this.admin = admin;
+    this.dropStatements = dropStatements.clone();
+  }
+
+  /** The database's name, e.g. {@code sluice_test_3fa9c01b22de}. */
+  public String name() {
+    return name;
+  }
+
+  /** A JDBC URL whose default database is this one. */
+  public String jdbcUrl() {
+    return endpoint.url();
+  }
+
+  public String user() {
+    return endpoint.user();
+  }
+
+  public String password() {
+    return endpoint.password();
+  }
+
+  /** A new connection to this database; the caller closes it. */
+  public Connection connect() throws SQLException {
+    return endpoint.connect();
+  }
+
+  /** Drops the database; only the first call does anything. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try (Connection connection = admin.connect(); Statement statement = connection.createStatement()) {
+      for (String sql : dropStatements) {
+        statement.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not drop test database " + name + " at "
+          + admin.url() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + endpoint.url() + ")";
+  }
+}
