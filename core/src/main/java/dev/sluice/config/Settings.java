@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.internal.config.NodeSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,31 @@ import java.util.Set;
  */
 public interface Settings {
 
+  /** An empty section at {@code path}, such as {@code transport.kafka}. */
+  static Settings empty(String path) {
+    return NodeSettings.empty(path);
+  }
+
+  /**
+   * Settings built in code (tests, embedding): maps, lists, strings, numbers, booleans,
+   * durations and secrets, with no file behind them (every line is 0).
+   */
+  static Settings of(Map<String, ?> values) {
+    return NodeSettings.of(values);
+  }
+
   /** The path of this section in the file, such as {@code processors[0].settings}. */
   String path();
+
+  /** The file (or other origin) these settings come from, for {@link ConfigException}. */
+  default String origin() {
+    return "settings";
+  }
+
+  /** The line where this section starts, or 0 when it is absent or not from a file. */
+  default int line() {
+    return 0;
+  }
 
   /** The keys present in this section, in file order. */
   Set<String> keys();

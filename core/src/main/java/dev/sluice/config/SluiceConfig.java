@@ -1,6 +1,10 @@
 package dev.sluice.config;
 
+import dev.sluice.internal.config.ConfigDump;
+import dev.sluice.internal.config.ConfigLoader;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,5 +33,42 @@ public record SluiceConfig(ServerConfig server, TransportConfig transport,
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(admin, "admin");
+  }
+
+  /**
+   * Reads, substitutes and binds {@code file}.
+   *
+   * @throws ConfigException with every problem found, or when the file cannot be read
+   */
+  public static SluiceConfig load(Path file) {
+    return ConfigLoader.load(file, System.getenv());
+  }
+
+  /**
+   * Binds YAML text, substituting {@code ${ENV}} from the process environment.
+   *
+   * @param origin names the text in problems, such as the file it came from
+   * @throws ConfigException with every problem found
+   */
+  public static SluiceConfig parse(String yaml, String origin) {
+    return parse(yaml, origin, System.getenv());
+  }
+
+  /** Binds YAML text, substituting {@code ${ENV}} from {@code env}. */
+  public static SluiceConfig parse(String yaml, String origin, Map<String, String> env) {
+    return ConfigLoader.parse(yaml, origin, env);
+  }
+
+  /** The configuration of an empty file: every default. */
+  public static SluiceConfig defaults() {
+    return parse("", "defaults", Map.of());
+  }
+
+  /**
+   * The effective configuration as YAML, defaults filled in and secrets masked (passwords inside
+   * URLs too), for {@code sluice config check} and startup logs.
+   */
+  public String toYaml() {
+    return ConfigDump.toYaml(this);
   }
 }
