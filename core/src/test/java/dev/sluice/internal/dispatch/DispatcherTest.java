@@ -144,13 +144,18 @@ class DispatcherTest {
 
   @Test
   void fullQueueAnswersOverloadedAtOnceAndAcceptedEventsStillComplete() throws Exception {
+    CountDownLatch bothRunning = new CountDownLatch(2);
     Dispatcher d = start(List.of(lane("slow", (e, c) -> {
+      bothRunning.countDown();
       gate.await();
       return Result.ok(e.id());
     }, 2, 8, LONG, Ordering.NONE)), List.of(route("slow", "slow")));
 
     List<CompletableFuture<Result>> results = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
+    results.add(d.submit(event("slow", "r1"), later()));
+    results.add(d.submit(event("slow", "r2"), later()));
+    assertThat(bothRunning.await(5, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 98; i++) {
       results.add(d.submit(event("slow", "e" + i), later()));
     }
     // 2 running + 8 queued were accepted: the other 90 were refused without waiting.
@@ -174,7 +179,9 @@ class DispatcherTest {
 
   @Test
   void pausesPausableSourcesWhenSaturatedAndResumesWhenDrained() throws Exception {
+    CountDownLatch firstRunning = new CountDownLatch(1);
     Dispatcher d = start(List.of(lane("slow", (e, c) -> {
+      firstRunning.countDown();
       gate.await();
       return Result.ok(e.id());
     }, 1, 8, LONG, Ordering.NONE)), List.of(route("slow", "slow")));
@@ -182,7 +189,9 @@ class DispatcherTest {
     d.register(new RecordingSource(calls));
 
     List<CompletableFuture<Result>> results = new ArrayList<>();
-    for (int i = 0; i < 9; i++) { // 1 running + 8 queued
+    results.add(d.submit(event("slow", "running"), later()));
+    assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 8; i++) { // fills the queue: the high-water mark is 6 of 8
       results.add(d.submit(event("slow", "e" + i), later()));
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> calls.equals(List.of("pause")));

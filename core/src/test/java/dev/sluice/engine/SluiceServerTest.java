@@ -1,0 +1,187 @@
+package dev.sluice.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
+import dev.sluice.memory.InMemoryTransport;
+import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.EventClient;
+import dev.sluice.spi.SluicePlugin;
+import dev.sluice.internal.engine.CorePlugin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SluiceServerTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final AtomicInteger APPLIED = new AtomicInteger();
+  private static final CountDownLatch EMITTED = new CountDownLatch(1);
+  private final List<SluiceServer> servers = new ArrayList<>();
+
+  /** Test processors, bound like any plugin's. */
+  public static final class TestPlugin extends SluicePlugin {
+    @Override
+    protected void configure() {
+      processor("upper", (e, c) -> Result.ok(e.id(), e.dataAsString().toUpperCase(), "text/plain"));
+      processor("apply", (e, c) -> {
+        APPLIED.incrementAndGet();
+        return Result.ok(e.id(), "applied " + c.settings().string("label", "?"), "text/plain");
+      });
+      processor("forward", (e, c) -> {
+        c.emit(Event.builder().id(e.id() + "-next").source("/forward").type("test.sink").build())
+            .toCompletableFuture().join();
+        return Result.ok(e.id());
+      });
+      processor("sink", (e, c) -> {
+        EMITTED.countDown();
+        return Result.ok(e.id());
+      });
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    servers.forEach(s -> s.stop(Duration.ofSeconds(5)));
+  }
+
+  private SluiceServer start(String yaml) throws Exception {
+    SluiceServer server = SluiceServer.builder(SluiceConfig.parse(yaml, "test.yaml", Map.of()))
+        .plugins(Plugins.of(new CorePlugin(), new TestPlugin()))
+        .build();
+    server.start();
+    servers.add(server);
+    return server;
+  }
+
+  private static Event event(String type, String id, String data) {
+    return Event.builder().id(id).source("/test").type(type).data(data, "text/plain").build();
+  }
+
+  private static Result send(EventClient client, Event e) throws Exception {
+    return client.send(e, TIMEOUT).toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void servesConfiguredProcessorsOverTheInMemoryTransport() throws Exception {
+    SluiceServer server = start("""
+        transport:
+          type: memory
+          memory: {address: serves}
+        processors:
+          - name: upper
+            types: [test.upper]
+        """);
+
+    try (EventClient client = server.newClient()) {
+      Result r = send(client, event("test.upper", "1", "hello"));
+
+      assertThat(r.status()).isEqualTo(Status.OK);
+      assertThat(r.eventId()).isEqualTo("1");
+      assertThat(r.dataAsString()).isEqualTo("HELLO");
+      assertThat(server.describeSource()).isEqualTo("memory://serves");
+    }
+  }
+
+  @Test
+  void processorReadsItsSettingsAndARepeatedEventIsAppliedOnce() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: memory, memory: {address: once}}
+        processors:
+          - name: apply
+            types: [test.apply]
+            settings: {label: blue}
+        """);
+    int before = APPLIED.get();
+
+    try (EventClient client = server.newClient()) {
+      List<CompletableFuture<Result>> same = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        same.add(client.send(event("test.apply", "dup", "x"), TIMEOUT).toCompletableFuture());
+      }
+      for (CompletableFuture<Result> f : same) {
+        Result r = f.get(20, TimeUnit.SECONDS);
+        assertThat(r.dataAsString()).isEqualTo("applied blue");
+      }
+      Result again = send(client, event("test.apply", "dup", "x"));
+      Result other = send(client, event("test.apply", "other", "x"));
+
+      assertThat(again.dataAsString()).isEqualTo("applied blue");
+      assertThat(other.isOk()).isTrue();
+    }
+    assertThat(APPLIED.get() - before).isEqualTo(2);
+  }
+
+  @Test
+  void followOnEventsAreDispatched() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: memory, memory: {address: emit}}
+        processors:
+          - {name: forward, types: [test.forward]}
+          - {name: sink, types: [test.sink]}
+        """);
+
+    try (EventClient client = server.newClient()) {
+      assertThat(send(client, event("test.forward", "1", "x")).isOk()).isTrue();
+    }
+    assertThat(EMITTED.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void unknownProcessorAndTransportFailTheBuildNamingWhatIsLoaded() {
+    SluiceConfig config = SluiceConfig.parse("""
+        transport: {type: kafak}
+        processors:
+          - {name: x, processor: uper, types: [a]}
+        """, "bad.yaml", Map.of());
+
+    assertThatThrownBy(() -> SluiceServer.builder(config)
+        .plugins(Plugins.of(new CorePlugin(), new TestPlugin())).build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("transport.type: no transport named 'kafak' is loaded")
+        .hasMessageContaining("[memory]")
+        .hasMessageContaining("processors[0].processor: no processor named 'uper'")
+        .hasMessageContaining("upper");
+  }
+
+  @Test
+  void clientGetsUnavailableWhenNoServerListens() throws Exception {
+    SluiceConfig config = SluiceConfig.parse(
+        "transport: {type: memory, memory: {address: nobody}}", "c.yaml", Map.of());
+    try (EventClient client = SluiceClients.open(config,
+        Plugins.of(new CorePlugin()), java.nio.file.Path.of("."))) {
+      Result r = send(client, event("any", "1", "x"));
+
+      assertThat(r.status()).isEqualTo(Status.UNAVAILABLE);
+      assertThat(r.errorMessage().orElseThrow()).contains("'nobody'");
+    }
+  }
+
+  @Test
+  void unroutedTypeIsRejectedAndStopDrains() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: memory, memory: {address: reject}}
+        processors: [{name: upper, types: [test.upper]}]
+        """);
+    try (EventClient client = server.newClient()) {
+      Result r = send(client, event("test.nothing", "1", "x"));
+      assertThat(r.status()).isEqualTo(Status.REJECTED);
+    }
+    DrainReport report = server.stop(Duration.ofSeconds(5));
+    assertThat(report.isClean()).isTrue();
+    assertThat(server.isRunning()).isFalse();
+    assertThat(InMemoryTransport.sendRaw("reject", Map.of("id", "2"), TIMEOUT)
+        .toCompletableFuture().get().status()).isEqualTo(Status.UNAVAILABLE);
+  }
+}
