@@ -62,9 +62,16 @@ public final class Plugins implements AutoCloseable {
     return load(null);
   }
 
-  /** Uses exactly the given plugin modules, with no discovery; for tests and embedding. */
+  /**
+   * Uses the given plugin modules, with no discovery, plus the engine's own plugin (the
+   * {@code memory} transport) unless it is among them; for tests and embedding.
+   */
   public static Plugins of(SluicePlugin... plugins) {
-    return new Plugins(dev.sluice.internal.plugin.PluginRegistry.of(List.of(plugins)));
+    List<SluicePlugin> all = new java.util.ArrayList<>(List.of(plugins));
+    if (all.stream().noneMatch(p -> p instanceof dev.sluice.internal.engine.CorePlugin)) {
+      all.add(0, new dev.sluice.internal.engine.CorePlugin());
+    }
+    return new Plugins(dev.sluice.internal.plugin.PluginRegistry.of(all));
   }
 
   /**

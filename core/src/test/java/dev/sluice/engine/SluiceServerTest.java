@@ -12,7 +12,6 @@ import dev.sluice.memory.InMemoryTransport;
 import dev.sluice.plugin.Plugins;
 import dev.sluice.spi.EventClient;
 import dev.sluice.spi.SluicePlugin;
-import dev.sluice.internal.engine.CorePlugin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ class SluiceServerTest {
 
   private SluiceServer start(String yaml) throws Exception {
     SluiceServer server = SluiceServer.builder(SluiceConfig.parse(yaml, "test.yaml", Map.of()))
-        .plugins(Plugins.of(new CorePlugin(), new TestPlugin()))
+        .plugins(Plugins.of(new TestPlugin()))
         .build();
     server.start();
     servers.add(server);
@@ -147,7 +146,7 @@ class SluiceServerTest {
         """, "bad.yaml", Map.of());
 
     assertThatThrownBy(() -> SluiceServer.builder(config)
-        .plugins(Plugins.of(new CorePlugin(), new TestPlugin())).build())
+        .plugins(Plugins.of(new TestPlugin())).build())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("transport.type: no transport named 'kafak' is loaded")
         .hasMessageContaining("[memory]")
@@ -160,7 +159,7 @@ class SluiceServerTest {
     SluiceConfig config = SluiceConfig.parse(
         "transport: {type: memory, memory: {address: nobody}}", "c.yaml", Map.of());
     try (EventClient client = SluiceClients.open(config,
-        Plugins.of(new CorePlugin()), java.nio.file.Path.of("."))) {
+        Plugins.of(), java.nio.file.Path.of("."))) {
       Result r = send(client, event("any", "1", "x"));
 
       assertThat(r.status()).isEqualTo(Status.UNAVAILABLE);

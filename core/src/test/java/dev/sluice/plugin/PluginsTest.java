@@ -343,7 +343,8 @@ class PluginsTest {
   @Test
   void embeddedPluginsHaveEmbeddedOrigin() throws Exception {
     try (Plugins plugins = Plugins.of(new EchoPlugin("one"), new EchoPlugin("two"))) {
-      assertThat(plugins.components()).containsExactly(
+      assertThat(plugins.components().stream().filter(c -> c.kind() == Kind.PROCESSOR))
+          .containsExactly(
           new PluginComponent(Kind.PROCESSOR, "one", EchoProcessor.class.getName(), "embedded"),
           new PluginComponent(Kind.PROCESSOR, "two", EchoProcessor.class.getName(), "embedded"));
       assertThat(plugins.newProcessor("one").orElseThrow().process(EVENT,

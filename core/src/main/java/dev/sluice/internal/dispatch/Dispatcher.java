@@ -103,6 +103,15 @@ public final class Dispatcher implements EventSink {
     return target.submit(event, now + Math.min(remaining, MAX_DEADLINE_NANOS));
   }
 
+  /** Results answered so far by every lane, of any status. */
+  public long completedCount() {
+    long n = 0;
+    for (ProcessorLane lane : lanes.values()) {
+      n += lane.completed();
+    }
+    return n;
+  }
+
   /** True when nothing is queued or running. */
   public boolean isIdle() {
     for (ProcessorLane lane : lanes.values()) {
@@ -124,10 +133,7 @@ public final class Dispatcher implements EventSink {
     long start = System.nanoTime();
     long end = start + deadline.toNanos();
     accepting = false;
-    long inFlightAtStart = 0;
-    for (ProcessorLane lane : lanes.values()) {
-      inFlightAtStart += lane.depth() + lane.running();
-    }
+    long completedBefore = completedCount();
     while (!isIdle() && System.nanoTime() - end < 0) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
     }
@@ -144,7 +150,8 @@ public final class Dispatcher implements EventSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    drained = new DrainReport(Math.max(0, inFlightAtStart - abandoned.size()), abandoned,
+    drained = new DrainReport(
+        Math.max(0, completedCount() - completedBefore - abandoned.size()), abandoned,
         Duration.ofNanos(System.nanoTime() - start));
     return drained;
   }

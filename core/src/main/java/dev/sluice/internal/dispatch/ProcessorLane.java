@@ -52,6 +52,8 @@ final class ProcessorLane {
   private final ArrayBlockingQueue<Task> ready;
   private final AtomicInteger depth = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder completed =
+      new java.util.concurrent.atomic.LongAdder();
   private final KeySequencer sequencer;
   private final Semaphore asyncPermits;
   private final Set<Task> asyncInFlight;
@@ -381,7 +383,13 @@ final class ProcessorLane {
   }
 
   void recorded(Task task, Result result) {
+    completed.increment();
     metrics.record(task, result.status());
+  }
+
+  /** Results answered so far, of any status. */
+  long completed() {
+    return completed.sum();
   }
 
   /**

@@ -227,6 +227,7 @@ public final class Engine {
       return stopReport;
     }
     long start = System.nanoTime();
+    long completedBefore = dispatcher.completedCount();
     LOG.info("stopping: draining in-flight events for up to {}ms", deadline.toMillis());
     if (source != null) {
       try {
@@ -243,7 +244,9 @@ public final class Engine {
     Duration left = deadline.minusNanos(System.nanoTime() - start);
     DrainReport report = dispatcher.drain(left.isNegative() ? Duration.ZERO : left);
     running = false;
-    stopReport = new DrainReport(report.completed(), report.abandonedEventIds(),
+    long completed = dispatcher.completedCount() - completedBefore
+        - report.abandonedEventIds().size();
+    stopReport = new DrainReport(Math.max(0, completed), report.abandonedEventIds(),
         Duration.ofNanos(System.nanoTime() - start));
     if (stopReport.isClean()) {
       LOG.info("stopped in {}ms; every in-flight event finished", stopReport.took().toMillis());

@@ -368,7 +368,9 @@ class DispatcherTest {
   @Test
   void fanOutFirstSuccessAnswersFirstOkAndCancelsTheRest() throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
+    CountDownLatch slowStarted = new CountDownLatch(1);
     Dispatcher d = start(List.of(lane("slow", (e, c) -> {
+      slowStarted.countDown();
       try {
         new CountDownLatch(1).await();
       } catch (InterruptedException ie) {
@@ -376,8 +378,10 @@ class DispatcherTest {
         throw ie;
       }
       return Result.ok(e.id());
-    }), lane("fast", answering("fast"))),
-        List.of(new RoutePlan("x", List.of("slow", "fast"), MergeMode.FIRST_SUCCESS, LONG)));
+    }), lane("fast", (e, c) -> {
+      slowStarted.await(); // so the slow one is running, not queued, when it is cancelled
+      return Result.ok(e.id(), "fast", "text/plain");
+    })), List.of(new RoutePlan("x", List.of("slow", "fast"), MergeMode.FIRST_SUCCESS, LONG)));
 
     Result r = result(d.submit(event("x", "1"), later()));
 

@@ -133,7 +133,8 @@ public final class CounterProcessor implements EventProcessor {
     // Waiting for the lock after the sender has given up would be wasted work.
     Duration untilDeadline = Duration.between(Instant.now(), context.deadline());
     Duration wait = untilDeadline.isNegative() ? Duration.ZERO
-        : untilDeadline.compareTo(lockSettings.wait()) < 0 ? untilDeadline : lockSettings.wait();
+        : untilDeadline.compareTo(lockSettings.maxWait()) < 0 ? untilDeadline
+        : lockSettings.maxWait();
 
     String key = PREFIX + add.counter();
     return locks.get().withLock(key, lockSettings.lease(), wait,
@@ -175,7 +176,7 @@ public final class CounterProcessor implements EventProcessor {
   }
 
   /** The {@code settings:} this processor reads. */
-  record LockSettings(Duration lease, Duration wait) {
+  record LockSettings(Duration lease, Duration maxWait) {
 
     static LockSettings from(Settings settings) throws ProcessingException {
       try {
@@ -184,7 +185,7 @@ public final class CounterProcessor implements EventProcessor {
         Duration lease = positive(settings, LOCK_LEASE, DEFAULT_LOCK_LEASE, problems);
         Duration wait = positive(settings, LOCK_WAIT, DEFAULT_LOCK_WAIT, problems);
         if (!problems.isEmpty()) {
-          throw new ConfigException(settings.path(), problems);
+          throw new ConfigException(settings.origin(), problems);
         }
         return new LockSettings(lease, wait);
       } catch (ConfigException e) {
@@ -196,7 +197,8 @@ public final class CounterProcessor implements EventProcessor {
         List<ConfigProblem> problems) {
       Duration value = settings.duration(key, defaultValue);
       if (value.isNegative() || value.isZero()) {
-        problems.add(new ConfigProblem(settings.path() + "." + key, settings.line(key),
+        String path = settings.path().isEmpty() ? key : settings.path() + "." + key;
+        problems.add(new ConfigProblem(path, settings.line(key),
             "must be a positive duration such as 10s, was " + value));
       }
       return value;

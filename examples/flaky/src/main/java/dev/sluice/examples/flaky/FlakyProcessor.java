@@ -111,9 +111,9 @@ public final class FlakyProcessor implements EventProcessor {
         double rate = settings.decimal(FAIL_RATE, 0.0);
         // !(in range) rather than (out of range), so that NaN is refused too.
         if (!(rate >= 0.0 && rate <= 1.0)) {
-          throw new ConfigException(settings.path(), new ConfigProblem(
-              settings.path() + "." + FAIL_RATE, settings.line(FAIL_RATE),
-              "must be a probability from 0.0 to 1.0, was " + rate));
+          String path = settings.path().isEmpty() ? FAIL_RATE : settings.path() + "." + FAIL_RATE;
+          throw new ConfigException(settings.origin(), new ConfigProblem(path,
+              settings.line(FAIL_RATE), "must be a probability from 0.0 to 1.0, was " + rate));
         }
         // java.util.Random is thread-safe; ThreadLocalRandom is faster when no seed is asked.
         RandomGenerator random = settings.has(SEED)

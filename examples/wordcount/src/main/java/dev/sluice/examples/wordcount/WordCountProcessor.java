@@ -137,14 +137,19 @@ public final class WordCountProcessor implements EventProcessor {
       settings.requireOnly(Set.of(MAX_TEXT_CHARS));
       int max = settings.integer(MAX_TEXT_CHARS, DEFAULT_MAX_TEXT_CHARS);
       if (max < 1) {
-        throw new ConfigException(settings.path(), new ConfigProblem(
-            settings.path() + "." + MAX_TEXT_CHARS, settings.line(MAX_TEXT_CHARS),
-            "must be at least 1, was " + max));
+        throw new ConfigException(settings.origin(),
+            problem(settings, MAX_TEXT_CHARS, "must be at least 1, was " + max));
       }
       return max;
     } catch (ConfigException e) {
       throw new ProcessingException("BAD_SETTINGS", e.getMessage(), e);
     }
+  }
+
+  /** A problem with {@code key}, reported like the engine's own: key path, line, message. */
+  private static ConfigProblem problem(Settings settings, String key, String message) {
+    String path = settings.path().isEmpty() ? key : settings.path() + "." + key;
+    return new ConfigProblem(path, settings.line(key), message);
   }
 
   private static Result badInput(Event event, String message) {

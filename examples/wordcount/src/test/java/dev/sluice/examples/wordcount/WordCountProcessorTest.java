@@ -86,7 +86,7 @@ class WordCountProcessorTest {
 
     assertThat(tooLong.status()).isEqualTo(Status.INVALID);
     assertThat(tooLong.errorCode()).contains("TEXT_TOO_LONG");
-    assertThat(tooLong.errorMessage()).contains("\"text\" has 11 characters, more than the 10 "
+    assertThat(tooLong.errorMessage().orElseThrow()).isEqualTo("\"text\" has 11 characters, more than the 10 "
         + "allowed (setting max-text-chars); split it into several events");
   }
 

@@ -1,0 +1,99 @@
+package dev.sluice.examples.wordcount;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.engine.SluiceServer;
+import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
+import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.EventClient;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The word count in a server, over the in-memory transport, with its settings from YAML. */
+class WordCountEndToEndTest {
+  private static final String CONFIG = """
+      transport:
+        type: memory
+        memory:
+          address: examples-wordcount
+      processors:
+        - name: wordcount
+          types: [example.wordcount]
+          concurrency: 2
+          settings:
+            max-text-chars: 200
+      """;
+  private static final String TEXT = "It was the best of times, it was the worst of times, it was "
+      + "the age of wisdom, it was the age of foolishness...";
+
+  private static Plugins plugins;
+  private static SluiceServer server;
+  private static EventClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // The plugins on the class path, found through META-INF/services as the server finds them:
+    // this module's own plugin, and the engine's, which provides the memory transport.
+    plugins = Plugins.fromClasspath();
+    server = SluiceServer.builder(SluiceConfig.parse(CONFIG, "WordCountEndToEndTest"))
+        .plugins(plugins)
+        .build();
+    server.start();
+    client = server.newClient();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.stop(Duration.ofSeconds(5));
+    }
+    if (plugins != null) {
+      plugins.close();
+    }
+  }
+
+  @Test
+  void countsTheWordsOfAKnownText() throws Exception {
+    Result result = send("w-1", "{\"text\": \"" + TEXT + "\"}");
+
+    assertThat(result.status()).isEqualTo(Status.OK);
+    assertThat(result.dataContentType()).contains("application/json");
+    assertThat(result.dataAsString()).isEqualTo("{\"words\":24,\"top\":[[\"it\",4],[\"of\",4],"
+        + "[\"the\",4],[\"was\",4],[\"age\",2],[\"times\",2],[\"best\",1],[\"foolishness\",1],"
+        + "[\"wisdom\",1],[\"worst\",1]]}");
+  }
+
+  @Test
+  void answersInvalidForDataWithoutText() throws Exception {
+    Result result = send("w-2", "{\"body\": \"hello\"}");
+
+    assertThat(result.status()).isEqualTo(Status.INVALID);
+    assertThat(result.errorCode()).contains("BAD_INPUT");
+    assertThat(result.errorMessage()).contains(
+        "data has no \"text\" field; expected a JSON object such as {\"text\": \"...\"}");
+  }
+
+  @Test
+  void appliesTheConfiguredLimit() throws Exception {
+    Result result = send("w-3", "{\"text\": \"" + "word ".repeat(41) + "\"}");
+
+    assertThat(result.status()).isEqualTo(Status.INVALID);
+    assertThat(result.errorCode()).contains("TEXT_TOO_LONG");
+  }
+
+  private static Result send(String id, String json) throws Exception {
+    Event event = Event.builder().id(id).source("/examples/test").type("example.wordcount")
+        .data(json, "application/json").build();
+    return client.send(event, Duration.ofSeconds(10)).toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
+}
