@@ -20,11 +20,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import dev.sluice.testkit.TestProcessorContext;
 
 class CounterProcessorTest {
   private final CounterProcessor processor = new CounterProcessor();
   private final TestLocks locks = new TestLocks();
-  private final TestContext context = TestContext.empty().withServices(locks, locks);
+  private final TestProcessorContext context = TestProcessorContext.empty().withServices(locks, locks);
   private final AtomicInteger ids = new AtomicInteger();
 
   @Test
@@ -101,7 +102,7 @@ class CounterProcessorTest {
 
   @Test
   void givesUpWhenTheLockIsNotFreeWithinTheWait() throws Exception {
-    TestContext shortWait = TestContext.of(Map.of(CounterProcessor.LOCK_WAIT, "1ms"))
+    TestProcessorContext shortWait = TestProcessorContext.of(Map.of(CounterProcessor.LOCK_WAIT, "1ms"))
         .withServices(locks, locks);
     Lease other = locks.acquire("counter:visits", Duration.ofMinutes(1), Duration.ZERO)
         .orElseThrow();
@@ -199,7 +200,7 @@ class CounterProcessorTest {
   @Test
   void answersUnavailableWithoutALockServiceOrStateStore() throws Exception {
     Result result = processor.process(event("{\"counter\": \"c\", \"delta\": 1}"),
-        TestContext.empty());
+        TestProcessorContext.empty());
 
     assertThat(result.status()).isEqualTo(Status.UNAVAILABLE);
     assertThat(result.errorCode()).contains("NO_STATE");
@@ -208,14 +209,14 @@ class CounterProcessorTest {
   @Test
   void failsOnBadSettings() {
     assertThatThrownBy(() -> processor.process(event("{\"counter\": \"c\", \"delta\": 1}"),
-        TestContext.of(Map.of(CounterProcessor.LOCK_LEASE, "0s", CounterProcessor.LOCK_WAIT,
+        TestProcessorContext.of(Map.of(CounterProcessor.LOCK_LEASE, "0s", CounterProcessor.LOCK_WAIT,
             "PT-1S")).withServices(locks, locks)))
         .isInstanceOfSatisfying(ProcessingException.class,
             e -> assertThat(e.code()).isEqualTo("BAD_SETTINGS"))
         .hasMessageContaining("lock-lease: must be a positive duration such as 10s, was PT0S")
         .hasMessageContaining("lock-wait: must be a positive duration such as 10s, was PT-1S");
     assertThatThrownBy(() -> processor.process(event("{\"counter\": \"c\", \"delta\": 1}"),
-        TestContext.of(Map.of("lock-timeout", "1s")).withServices(locks, locks)))
+        TestProcessorContext.of(Map.of("lock-timeout", "1s")).withServices(locks, locks)))
         .isInstanceOfSatisfying(ProcessingException.class,
             e -> assertThat(e.code()).isEqualTo("BAD_SETTINGS"))
         .hasMessageContaining("lock-timeout");

@@ -6,6 +6,7 @@ import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import org.junit.jupiter.api.Test;
+import dev.sluice.testkit.TestProcessorContext;
 
 class EchoProcessorTest {
   private final EchoProcessor processor = new EchoProcessor();
@@ -14,7 +15,7 @@ class EchoProcessorTest {
   void answersWithTheSameDataAndContentType() {
     Event event = event().data("{\"hello\": \"world\"}", "application/json").build();
 
-    Result result = processor.process(event, TestContext.empty());
+    Result result = processor.process(event, TestProcessorContext.empty());
 
     assertThat(result.status()).isEqualTo(Status.OK);
     assertThat(result.eventId()).isEqualTo("1");
@@ -27,7 +28,7 @@ class EchoProcessorTest {
     byte[] bytes = {0, (byte) 0xff, (byte) 0xc3, 0x28, 10};
     Event event = event().data(bytes, "application/octet-stream").build();
 
-    Result result = processor.process(event, TestContext.empty());
+    Result result = processor.process(event, TestProcessorContext.empty());
 
     assertThat(result.data()).containsExactly(bytes);
     assertThat(result.dataContentType()).contains("application/octet-stream");
@@ -35,7 +36,7 @@ class EchoProcessorTest {
 
   @Test
   void answersAnEventWithoutDataWithAnEmptyOk() {
-    Result result = processor.process(event().build(), TestContext.empty());
+    Result result = processor.process(event().build(), TestProcessorContext.empty());
 
     assertThat(result.status()).isEqualTo(Status.OK);
     assertThat(result.hasData()).isFalse();

@@ -11,12 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.sluice.testkit.TestProcessorContext;
 
 class FlakyProcessorTest {
 
   @Test
   void echoesTheDataWhenNotAskedToFail() throws Exception {
-    Result result = new FlakyProcessor().process(json("{\"order\": 7}"), TestContext.empty());
+    Result result = new FlakyProcessor().process(json("{\"order\": 7}"), TestProcessorContext.empty());
 
     assertThat(result.status()).isEqualTo(Status.OK);
     assertThat(result.eventId()).isEqualTo("1");
@@ -27,7 +28,7 @@ class FlakyProcessorTest {
   @Test
   void failsRetryablyWhenTheDataAsksForIt() {
     assertThatThrownBy(() -> new FlakyProcessor().process(json("{\"fail\": true}"),
-        TestContext.empty()))
+        TestProcessorContext.empty()))
         .isInstanceOfSatisfying(ProcessingException.class, e -> {
           assertThat(e.code()).isEqualTo("FLAKY");
           assertThat(e.isRetryable()).isTrue();
@@ -42,14 +43,14 @@ class FlakyProcessorTest {
         "[{\"fail\": true}]", "{\"nested\": {\"fail\": true}}", "fail: true", "")) {
       Event event = Event.builder().id("1").source("/test").type(FlakyProcessor.TYPE)
           .data(data, "text/plain").build();
-      assertThat(processor.process(event, TestContext.empty()).isOk()).as(data).isTrue();
+      assertThat(processor.process(event, TestProcessorContext.empty()).isOk()).as(data).isTrue();
     }
   }
 
   @Test
   void neverFailsAtRandomByDefault() throws Exception {
     FlakyProcessor processor = new FlakyProcessor();
-    TestContext context = TestContext.empty();
+    TestProcessorContext context = TestProcessorContext.empty();
     for (int i = 0; i < 1000; i++) {
       assertThat(processor.process(json("{}"), context).isOk()).isTrue();
     }
@@ -58,7 +59,7 @@ class FlakyProcessorTest {
   @Test
   void alwaysFailsAtRateOne() {
     FlakyProcessor processor = new FlakyProcessor();
-    TestContext context = TestContext.of(Map.of(FlakyProcessor.FAIL_RATE, 1.0));
+    TestProcessorContext context = TestProcessorContext.of(Map.of(FlakyProcessor.FAIL_RATE, 1.0));
     for (int i = 0; i < 100; i++) {
       assertThatThrownBy(() -> processor.process(json("{}"), context))
           .isInstanceOf(ProcessingException.class)
@@ -87,13 +88,13 @@ class FlakyProcessorTest {
   void failsOnBadSettings() {
     for (Object rate : List.of(1.5, -0.1)) {
       assertThatThrownBy(() -> new FlakyProcessor().process(json("{}"),
-          TestContext.of(Map.of(FlakyProcessor.FAIL_RATE, rate))))
+          TestProcessorContext.of(Map.of(FlakyProcessor.FAIL_RATE, rate))))
           .isInstanceOfSatisfying(ProcessingException.class,
               e -> assertThat(e.code()).isEqualTo("BAD_SETTINGS"))
           .hasMessageContaining("fail-rate: must be a probability from 0.0 to 1.0, was " + rate);
     }
     assertThatThrownBy(() -> new FlakyProcessor().process(json("{}"),
-        TestContext.of(Map.of("failrate", 0.5))))
+        TestProcessorContext.of(Map.of("failrate", 0.5))))
         .isInstanceOfSatisfying(ProcessingException.class,
             e -> assertThat(e.code()).isEqualTo("BAD_SETTINGS"))
         .hasMessageContaining("failrate");
@@ -102,7 +103,7 @@ class FlakyProcessorTest {
   /** Runs {@code n} events through one new processor; true for each that failed. */
   private static List<Boolean> outcomes(Map<String, ?> settings, int n) {
     FlakyProcessor processor = new FlakyProcessor();
-    TestContext context = TestContext.of(settings);
+    TestProcessorContext context = TestProcessorContext.of(settings);
     List<Boolean> failed = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       try {

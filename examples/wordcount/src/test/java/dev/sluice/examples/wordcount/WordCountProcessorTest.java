@@ -9,6 +9,7 @@ import dev.sluice.event.Status;
 import dev.sluice.spi.ProcessingException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.sluice.testkit.TestProcessorContext;
 
 class WordCountProcessorTest {
   private final WordCountProcessor processor = new WordCountProcessor();
@@ -16,7 +17,7 @@ class WordCountProcessorTest {
   @Test
   void answersTheCountAndTheTopWordsAsJson() throws Exception {
     Result result = processor.process(json("{\"text\": \"The cat saw the dog.\"}"),
-        TestContext.empty());
+        TestProcessorContext.empty());
 
     assertThat(result.status()).isEqualTo(Status.OK);
     assertThat(result.eventId()).isEqualTo("1");
@@ -27,7 +28,7 @@ class WordCountProcessorTest {
 
   @Test
   void answersZeroWordsForAnEmptyText() throws Exception {
-    Result result = processor.process(json("{\"text\": \"\"}"), TestContext.empty());
+    Result result = processor.process(json("{\"text\": \"\"}"), TestProcessorContext.empty());
 
     assertThat(result.dataAsString()).isEqualTo("{\"words\":0,\"top\":[]}");
   }
@@ -35,14 +36,14 @@ class WordCountProcessorTest {
   @Test
   void ignoresOtherFields() throws Exception {
     Result result = processor.process(json("{\"lang\": \"en\", \"text\": \"hi\"}"),
-        TestContext.empty());
+        TestProcessorContext.empty());
 
     assertThat(result.dataAsString()).isEqualTo("{\"words\":1,\"top\":[[\"hi\",1]]}");
   }
 
   @Test
   void recordsTheWordsOfEachText() throws Exception {
-    TestContext context = TestContext.empty();
+    TestProcessorContext context = TestProcessorContext.empty();
 
     processor.process(json("{\"text\": \"a b c\"}"), context);
     processor.process(json("{\"text\": \"d\"}"), context);
@@ -78,7 +79,7 @@ class WordCountProcessorTest {
 
   @Test
   void rejectsATextLongerThanTheLimit() throws Exception {
-    TestContext context = TestContext.of(Map.of(WordCountProcessor.MAX_TEXT_CHARS, 10));
+    TestProcessorContext context = TestProcessorContext.of(Map.of(WordCountProcessor.MAX_TEXT_CHARS, 10));
 
     assertThat(processor.process(json("{\"text\": \"0123456789\"}"), context).status())
         .isEqualTo(Status.OK);
@@ -93,19 +94,19 @@ class WordCountProcessorTest {
   @Test
   void failsOnBadSettings() {
     assertThatThrownBy(() -> processor.process(json("{\"text\": \"a\"}"),
-        TestContext.of(Map.of(WordCountProcessor.MAX_TEXT_CHARS, 0))))
+        TestProcessorContext.of(Map.of(WordCountProcessor.MAX_TEXT_CHARS, 0))))
         .isInstanceOfSatisfying(ProcessingException.class,
             e -> assertThat(e.code()).isEqualTo("BAD_SETTINGS"))
         .hasMessageContaining("max-text-chars: must be at least 1, was 0");
     assertThatThrownBy(() -> processor.process(json("{\"text\": \"a\"}"),
-        TestContext.of(Map.of("max-text-char", 10))))
+        TestProcessorContext.of(Map.of("max-text-char", 10))))
         .isInstanceOfSatisfying(ProcessingException.class,
             e -> assertThat(e.code()).isEqualTo("BAD_SETTINGS"))
         .hasMessageContaining("max-text-char");
   }
 
   private void assertBadInput(Event event, String message) throws Exception {
-    Result result = processor.process(event, TestContext.empty());
+    Result result = processor.process(event, TestProcessorContext.empty());
 
     assertThat(result.status()).isEqualTo(Status.INVALID);
     assertThat(result.eventId()).isEqualTo("1");

@@ -1,4 +1,4 @@
-package dev.sluice.examples.flaky;
+package dev.sluice.testkit;
 
 import dev.sluice.config.Settings;
 import dev.sluice.event.Event;
@@ -19,30 +19,34 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link ProcessorContext} for unit tests of a processor's logic: the given settings, a real
  * meter registry, and locks and state only when a test supplies them. The engine's own context
- * is exercised by the end-to-end test.
+ * is exercised by end-to-end tests over the in-memory transport.
+ *
+ * <pre>{@code
+ * Result r = new EchoProcessor().process(event, TestProcessorContext.of(Map.of("greeting", "Hi")));
+ * }</pre>
  */
-final class TestContext implements ProcessorContext {
+public final class TestProcessorContext implements ProcessorContext {
   private final Settings settings;
   private final MeterRegistry metrics = new SimpleMeterRegistry();
   private final LockService locks;
   private final StateStore state;
 
-  private TestContext(Settings settings, LockService locks, StateStore state) {
+  private TestProcessorContext(Settings settings, LockService locks, StateStore state) {
     this.settings = settings;
     this.locks = locks;
     this.state = state;
   }
 
-  static TestContext of(Map<String, ?> settings) {
-    return new TestContext(Settings.of(settings), null, null);
+  public static TestProcessorContext of(Map<String, ?> settings) {
+    return new TestProcessorContext(Settings.of(settings), null, null);
   }
 
-  static TestContext empty() {
+  public static TestProcessorContext empty() {
     return of(Map.of());
   }
 
-  TestContext withServices(LockService lockService, StateStore stateStore) {
-    return new TestContext(settings, lockService, stateStore);
+  public TestProcessorContext withServices(LockService lockService, StateStore stateStore) {
+    return new TestProcessorContext(settings, lockService, stateStore);
   }
 
   @Override
