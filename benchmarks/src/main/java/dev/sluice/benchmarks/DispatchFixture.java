@@ -53,7 +53,7 @@ final class DispatchFixture {
     SharedProcessorContext context = new SharedProcessorContext("noop", null,
         LoggerFactory.getLogger("noop"), registry, e -> CompletableFuture.completedFuture(null),
         Optional.empty(), Optional.empty(), Optional.empty());
-    LaneSpec lane = new LaneSpec("noop", NOOP, DispatchFixture.class.getClassLoader(), 1,
+    LaneSpec lane = new LaneSpec("noop", NOOP, 1,
         QUEUE_CAPACITY, Duration.ofSeconds(30), Ordering.NONE, context);
     Dispatcher dispatcher = new Dispatcher(List.of(lane),
         List.of(new RoutePlan(TYPE, List.of("noop"), MergeMode.ALL, Duration.ofSeconds(30))),

@@ -47,9 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DispatchLatencyBenchmark {
 
   @Benchmark
-  public Result handOff(HandOff s) throws InterruptedException {
+  public Result handOff(FutureHandOff s) throws InterruptedException {
     CompletableFuture<Result> answer = new CompletableFuture<>();
-    s.requests.put(answer);
+    s.queue.put(answer);
     return answer.join();
   }
 
@@ -67,27 +67,6 @@ public class DispatchLatencyBenchmark {
       throw new IllegalStateException("not answered OK: " + r);
     }
     return r;
-  }
-
-  /** Baseline: request queue, answer through a {@code CompletableFuture}. */
-  @State(Scope.Benchmark)
-  public static class HandOff {
-    final ArrayBlockingQueue<CompletableFuture<Result>> requests =
-        new ArrayBlockingQueue<>(DispatchFixture.QUEUE_CAPACITY);
-    private Thread consumer;
-
-    @Setup(Level.Trial)
-    public void start() {
-      consumer = DispatchFixture.startConsumer("handoff-consumer", () -> {
-        CompletableFuture<Result> answer = requests.take();
-        answer.complete(DispatchFixture.process(DispatchFixture.EVENT));
-      });
-    }
-
-    @TearDown(Level.Trial)
-    public void stop() throws InterruptedException {
-      DispatchFixture.stop(consumer);
-    }
   }
 
   /** Reference: request queue, answer through a reply queue. */

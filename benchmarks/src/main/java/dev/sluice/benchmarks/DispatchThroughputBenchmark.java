@@ -58,10 +58,10 @@ public class DispatchThroughputBenchmark {
   }
 
   @Benchmark
-  public void handOffFuture(HandOffFuture s) throws InterruptedException {
+  public void handOffFuture(FutureHandOff q, HandOffFuture s) throws InterruptedException {
     s.window.acquire();
     CompletableFuture<Result> answer = new CompletableFuture<>();
-    s.queue.put(answer);
+    q.queue.put(answer);
     answer.whenComplete(s.release);
   }
 
@@ -97,27 +97,11 @@ public class DispatchThroughputBenchmark {
     }
   }
 
-  /** Reference: the baseline queue, answering each event through a future. */
+  /** Reference: the {@link FutureHandOff} queue, within the same window as the others. */
   @State(Scope.Benchmark)
   public static class HandOffFuture {
     final Semaphore window = new Semaphore(WINDOW);
-    final ArrayBlockingQueue<CompletableFuture<Result>> queue =
-        new ArrayBlockingQueue<>(DispatchFixture.QUEUE_CAPACITY);
     final BiConsumer<Result, Throwable> release = (r, t) -> window.release();
-    private Thread consumer;
-
-    @Setup(Level.Trial)
-    public void start() {
-      consumer = DispatchFixture.startConsumer("handoff-consumer", () -> {
-        CompletableFuture<Result> answer = queue.take();
-        answer.complete(DispatchFixture.process(DispatchFixture.EVENT));
-      });
-    }
-
-    @TearDown(Level.Trial)
-    public void stop() throws InterruptedException {
-      DispatchFixture.stop(consumer);
-    }
   }
 
   /** Sluice's dispatcher with one lane of one worker. */

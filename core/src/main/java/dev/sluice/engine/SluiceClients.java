@@ -3,13 +3,15 @@ package dev.sluice.engine;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.internal.engine.SimpleTransportContext;
+import dev.sluice.internal.engine.TransportResolver;
 import dev.sluice.plugin.Plugins;
 import dev.sluice.spi.EventClient;
 import dev.sluice.spi.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Clients of the configured transport, as {@code sluice send} and {@code sluice bench} use them:
@@ -30,13 +32,11 @@ public final class SluiceClients {
 
   public static EventClient open(SluiceConfig config, Plugins plugins, Path baseDirectory,
       MeterRegistry metrics) {
-    String type = config.transport().type();
-    Transport transport = plugins.transport(type).orElseThrow(() -> new ConfigException(
-        "configuration", new ConfigProblem("transport.type", 0, "no transport named '" + type
-            + "' is loaded; loaded: " + plugins.transportNames()
-            + ". Put its jar in the plugins directory or choose one of those")));
-    return transport.createClient(new SimpleTransportContext(config.server().name(),
-        config.transport().settings(),
-        baseDirectory.toAbsolutePath().resolve(config.server().dataDirectory()), metrics));
+    List<ConfigProblem> problems = new ArrayList<>(0);
+    Transport transport = TransportResolver.resolve(config, plugins, problems);
+    if (transport == null) {
+      throw new ConfigException("configuration", problems);
+    }
+    return transport.createClient(TransportResolver.context(config, baseDirectory, metrics));
   }
 }

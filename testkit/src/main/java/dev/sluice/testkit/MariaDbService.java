@@ -3,10 +3,6 @@ package dev.sluice.testkit;
 import dev.sluice.testkit.internal.JdbcEndpoint;
 import dev.sluice.testkit.internal.JdbcServiceResolver;
 import dev.sluice.testkit.internal.SharedService;
-import dev.sluice.testkit.internal.UniqueNames;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.testcontainers.mysql.MySQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -31,7 +27,7 @@ import org.testcontainers.utility.DockerImageName;
  * <p>The user must be allowed to create and drop databases: {@link #newDatabase()} gives every
  * test its own.
  */
-public final class MariaDbService {
+public final class MariaDbService extends JdbcDatabase {
   public static final String URL_OVERRIDE = "SLUICE_TEST_MARIADB_URL";
   public static final String USER_OVERRIDE = "SLUICE_TEST_MARIADB_USER";
   public static final String PASSWORD_OVERRIDE = "SLUICE_TEST_MARIADB_PASSWORD";
@@ -43,10 +39,8 @@ public final class MariaDbService {
   private static final SharedService<MariaDbService> SHARED =
       new SharedService<>(MariaDbService::resolve);
 
-  private final JdbcEndpoint endpoint;
-
   private MariaDbService(JdbcEndpoint endpoint) {
-    this.endpoint = endpoint;
+    super(endpoint);
   }
 
   /**
@@ -58,48 +52,16 @@ public final class MariaDbService {
     return SHARED.get();
   }
 
-  /** The URL of the base database ({@code test} locally); prefer {@link #newDatabase()}. */
-  public String jdbcUrl() {
-    return endpoint.url();
-  }
-
-  public String user() {
-    return endpoint.user();
-  }
-
-  public String password() {
-    return endpoint.password();
-  }
-
-  /** How the server was found, e.g. "local service" or "environment SLUICE_TEST_MARIADB_URL". */
-  public String origin() {
-    return endpoint.origin();
-  }
-
-  /** A new connection to the base database; the caller closes it. */
-  public Connection connect() throws SQLException {
-    return endpoint.connect();
-  }
-
   /** Creates an empty database {@code sluice_test_<random>}; closing it drops it. */
   public TestDatabase newDatabase() {
-    String name = UniqueNames.next("sluice_test_");
-    try (Connection connection = endpoint.connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE " + name
-          + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not create test database " + name + " on "
-          + endpoint + ": " + e.getMessage(), e);
-    }
     // A forgotten open transaction would otherwise block DROP on a metadata lock for a year.
-    return new TestDatabase(name, endpoint.withDatabase(name), endpoint,
-        "SET SESSION lock_wait_timeout = 10", "DROP DATABASE IF EXISTS " + name);
+    return createDatabase(" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        "SET SESSION lock_wait_timeout = 10", "DROP DATABASE IF EXISTS {name}");
   }
 
   @Override
   public String toString() {
-    return "MariaDB " + endpoint;
+    return "MariaDB " + endpoint();
   }
 
   private static MariaDbService resolve() {

@@ -3,10 +3,6 @@ package dev.sluice.testkit;
 import dev.sluice.testkit.internal.JdbcEndpoint;
 import dev.sluice.testkit.internal.JdbcServiceResolver;
 import dev.sluice.testkit.internal.SharedService;
-import dev.sluice.testkit.internal.UniqueNames;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
@@ -21,7 +17,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  *   <li>else the test fails with {@link ServiceUnavailableException} (it is never skipped).</li>
  * </ol>
  */
-public final class PostgresService {
+public final class PostgresService extends JdbcDatabase {
   public static final String URL_OVERRIDE = "SLUICE_TEST_POSTGRES_URL";
   public static final String USER_OVERRIDE = "SLUICE_TEST_POSTGRES_USER";
   public static final String PASSWORD_OVERRIDE = "SLUICE_TEST_POSTGRES_PASSWORD";
@@ -33,10 +29,8 @@ public final class PostgresService {
   private static final SharedService<PostgresService> SHARED =
       new SharedService<>(PostgresService::resolve);
 
-  private final JdbcEndpoint endpoint;
-
   private PostgresService(JdbcEndpoint endpoint) {
-    this.endpoint = endpoint;
+    super(endpoint);
   }
 
   /**
@@ -48,49 +42,17 @@ public final class PostgresService {
     return SHARED.get();
   }
 
-  /** The URL of the base database ({@code test} locally); prefer {@link #newDatabase()}. */
-  public String jdbcUrl() {
-    return endpoint.url();
-  }
-
-  public String user() {
-    return endpoint.user();
-  }
-
-  public String password() {
-    return endpoint.password();
-  }
-
-  /** How the server was found, e.g. "local service" or "environment SLUICE_TEST_POSTGRES_URL". */
-  public String origin() {
-    return endpoint.origin();
-  }
-
-  /** A new connection to the base database; the caller closes it. */
-  public Connection connect() throws SQLException {
-    return endpoint.connect();
-  }
-
   /**
    * Creates an empty database {@code sluice_test_<random>}; closing it drops it, ending any
    * connection still open to it.
    */
   public TestDatabase newDatabase() {
-    String name = UniqueNames.next("sluice_test_");
-    try (Connection connection = endpoint.connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not create test database " + name + " on "
-          + endpoint + ": " + e.getMessage(), e);
-    }
-    return new TestDatabase(name, endpoint.withDatabase(name), endpoint,
-        "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    return createDatabase("", "DROP DATABASE IF EXISTS {name} WITH (FORCE)");
   }
 
   @Override
   public String toString() {
-    return "PostgreSQL " + endpoint;
+    return "PostgreSQL " + endpoint();
   }
 
   private static PostgresService resolve() {

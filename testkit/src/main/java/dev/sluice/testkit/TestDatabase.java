@@ -17,16 +17,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  */
-public final class TestDatabase implements AutoCloseable {
+public final class TestDatabase extends JdbcDatabase implements AutoCloseable {
   private final String name;
-  private final JdbcEndpoint endpoint;
   private final JdbcEndpoint admin;
   private final String[] dropStatements;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   TestDatabase(String name, JdbcEndpoint endpoint, JdbcEndpoint admin, String... dropStatements) {
+    super(endpoint);
     this.name = name;
-    this.endpoint = endpoint;
     this.admin = admin;
     this.dropStatements = dropStatements.clone();
   }
@@ -34,24 +33,6 @@ public final class TestDatabase implements AutoCloseable {
   /** The database's name, e.g. {@code sluice_test_3fa9c01b22de}. */
   public String name() {
     return name;
-  }
-
-  /** A JDBC URL whose default database is this one. */
-  public String jdbcUrl() {
-    return endpoint.url();
-  }
-
-  public String user() {
-    return endpoint.user();
-  }
-
-  public String password() {
-    return endpoint.password();
-  }
-
-  /** A new connection to this database; the caller closes it. */
-  public Connection connect() throws SQLException {
-    return endpoint.connect();
   }
 
   /** Drops the database; only the first call does anything. */
@@ -72,6 +53,6 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public String toString() {
-    return name + " (" + endpoint.url() + ")";
+    return name + " (" + jdbcUrl() + ")";
   }
 }

@@ -6,16 +6,15 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything a lane needs: the configured name, the processor instance and the class loader it
- * runs with, its limits, and the context handed to it.
+ * Everything a lane needs: the configured name, the processor instance, its limits, and the
+ * context handed to it. The processor runs with its own class's loader (its plugin's) as the
+ * thread's context class loader.
  */
-public record LaneSpec(String name, EventProcessor processor, ClassLoader classLoader,
-    int concurrency, int queueCapacity, Duration timeout, Ordering ordering,
-    SharedProcessorContext context) {
+public record LaneSpec(String name, EventProcessor processor, int concurrency, int queueCapacity,
+    Duration timeout, Ordering ordering, SharedProcessorContext context) {
   public LaneSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(processor, "processor");
-    Objects.requireNonNull(classLoader, "classLoader");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(ordering, "ordering");
     Objects.requireNonNull(context, "context");

@@ -46,6 +46,7 @@ final class ProcessorLane {
   private final String name;
   private final EventProcessor processor;
   private final AsyncEventProcessor asyncProcessor;
+  private final ClassLoader pluginLoader;
   private final long timeoutNanos;
   private final int capacity;
   private final int highWater;
@@ -66,6 +67,7 @@ final class ProcessorLane {
     this.spec = spec;
     this.name = spec.name();
     this.processor = spec.processor();
+    this.pluginLoader = processor.getClass().getClassLoader();
     this.asyncProcessor = processor instanceof AsyncEventProcessor
         ? (AsyncEventProcessor) processor : null;
     this.timeoutNanos = spec.timeout().toNanos();
@@ -173,7 +175,7 @@ final class ProcessorLane {
     running.incrementAndGet();
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(spec.classLoader());
+    thread.setContextClassLoader(pluginLoader);
     MDC.put("event.id", task.event.id());
     MDC.put("event.type", task.event.type());
     Result result;
@@ -213,7 +215,7 @@ final class ProcessorLane {
     CompletableFuture<Result> stage;
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(spec.classLoader());
+    thread.setContextClassLoader(pluginLoader);
     try {
       stage = asyncProcessor.processAsync(task.event, contextFor(task)).toCompletableFuture();
     } catch (Throwable t) {
@@ -308,18 +310,17 @@ final class ProcessorLane {
       return;
     }
     boolean processingTimeout = now - (started + timeoutNanos) >= 0;
-    boolean senderGaveUp = now - t.senderDeadlineNanos >= 0;
-    if (processingTimeout) {
-      if (t.fail(Status.TIMEOUT, "PROCESSOR_TIMEOUT", "processor '" + name
-          + "' did not finish within its timeout of " + spec.timeout().toMillis()
-          + "ms; it was interrupted")) {
-        t.interruptIfRunning();
-      }
-    } else if (senderGaveUp) {
-      if (t.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "processor '" + name
-          + "' did not finish before the sender's deadline; it was interrupted")) {
-        t.interruptIfRunning();
-      }
+    if (!processingTimeout && now - t.senderDeadlineNanos < 0) {
+      return;
+    }
+    boolean failed = processingTimeout
+        ? t.fail(Status.TIMEOUT, "PROCESSOR_TIMEOUT", "processor '" + name
+            + "' did not finish within its timeout of " + spec.timeout().toMillis()
+            + "ms; it was interrupted")
+        : t.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "processor '" + name
+            + "' did not finish before the sender's deadline; it was interrupted");
+    if (failed) {
+      t.interruptIfRunning();
     }
   }
 

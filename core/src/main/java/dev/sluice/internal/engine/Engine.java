@@ -71,13 +71,7 @@ public final class Engine {
     this.plugins = plugins;
     this.metrics = metrics;
     List<ConfigProblem> problems = new ArrayList<>();
-    String type = config.transport().type();
-    this.transport = plugins.transport(type).orElse(null);
-    if (transport == null) {
-      problems.add(new ConfigProblem("transport.type", 0, "no transport named '" + type
-          + "' is loaded; loaded: " + plugins.transportNames()
-          + ". Put its jar in the plugins directory or choose one of those"));
-    }
+    this.transport = TransportResolver.resolve(config, plugins, problems);
     Clock clock = Clock.systemUTC();
     InMemoryLockService memoryLocks = locks == null
         ? new InMemoryLockService(clock, config.server().name()) : null;
@@ -103,7 +97,7 @@ public final class Engine {
         continue;
       }
       EventProcessor p = processor.get();
-      lanes.add(new LaneSpec(pc.name(), p, p.getClass().getClassLoader(), pc.concurrency(),
+      lanes.add(new LaneSpec(pc.name(), p, pc.concurrency(),
           pc.queueCapacity(), pc.timeout(), pc.ordering(),
           new SharedProcessorContext(pc.name(), pc.settings(),
               LoggerFactory.getLogger("sluice.processor." + pc.name()), metrics, emitter::emit,
@@ -117,9 +111,7 @@ public final class Engine {
     this.dispatcher = new Dispatcher(lanes, routes, metrics);
     this.sink = new IdempotentSink(dispatcher, eventStore);
     emitter.target = this.sink;
-    this.transportContext = new SimpleTransportContext(config.server().name(),
-        config.transport().settings(),
-        baseDirectory.resolve(config.server().dataDirectory()), metrics);
+    this.transportContext = TransportResolver.context(config, baseDirectory, metrics);
   }
 
   /** Every pattern's processors: from each processor's types, and from the routes. */

@@ -6,6 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 
 /** The plain {@link TransportContext}. */
-public record SimpleTransportContext(String serverName, Settings settings, Path dataDirectory,
+record SimpleTransportContext(String serverName, Settings settings, Path dataDirectory,
     MeterRegistry metrics) implements TransportContext {
 }

@@ -9,16 +9,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The in-memory transport's "wire format": a map of CloudEvents attribute names to string values,
  * with {@code data} as a byte array. Decoding validates it as strictly as a network frame.
  */
 final class WireMessage {
-  private static final Set<String> STRING_ATTRIBUTES = Set.of("id", "source", "type",
-      "specversion", "subject", "time", "datacontenttype", "dataschema");
-
   private WireMessage() {
   }
 
@@ -114,9 +110,5 @@ final class WireMessage {
       all.addAll(ex.problems());
       throw new InvalidEventException(all);
     }
-  }
-
-  static boolean isStringAttribute(String name) {
-    return STRING_ATTRIBUTES.contains(name);
   }
 }

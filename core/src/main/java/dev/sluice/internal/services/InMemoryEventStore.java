@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -92,19 +91,16 @@ public final class InMemoryEventStore implements EventStore {
     return out;
   }
 
+  /** Forgets the oldest entries while full, and completed ones past their retention. */
   private void evict(long now) {
-    Iterator<Map.Entry<EventKey, Entry>> it = entries.entrySet().iterator();
+    Iterator<Entry> it = entries.values().iterator();
     while (it.hasNext()) {
-      Entry e = it.next().getValue();
-      boolean full = entries.size() >= maxEntries;
-      if (full || (e.result != null && now - e.at > retentionMillis)) {
-        if (e.result == null && !full) {
-          break;
-        }
-        it.remove();
-      } else {
-        break;
+      Entry oldest = it.next();
+      boolean expired = oldest.result != null && now - oldest.at > retentionMillis;
+      if (entries.size() < maxEntries && !expired) {
+        return;
       }
+      it.remove();
     }
   }
 

@@ -45,7 +45,7 @@ class DispatcherTest {
 
   private static LaneSpec lane(String name, EventProcessor p, int concurrency, int capacity,
       Duration timeout, Ordering ordering) {
-    return new LaneSpec(name, p, DispatcherTest.class.getClassLoader(), concurrency, capacity,
+    return new LaneSpec(name, p, concurrency, capacity,
         timeout, ordering, new SharedProcessorContext(name, null,
             LoggerFactory.getLogger(name), new SimpleMeterRegistry(),
             e -> CompletableFuture.completedFuture(null), Optional.empty(), Optional.empty(),
@@ -81,6 +81,29 @@ class DispatcherTest {
 
   private static EventProcessor answering(String text) {
     return (e, c) -> Result.ok(e.id(), text, "text/plain");
+  }
+
+  /** Counts down {@code started}, then waits for the test's gate and answers OK. */
+  private EventProcessor gated(CountDownLatch started) {
+    return (e, c) -> {
+      started.countDown();
+      gate.await();
+      return Result.ok(e.id());
+    };
+  }
+
+  /** Counts down {@code started}, then blocks until interrupted, and counts {@code interrupted}. */
+  private static EventProcessor stuck(CountDownLatch started, CountDownLatch interrupted) {
+    return (e, c) -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException ie) {
+        interrupted.countDown();
+        throw ie;
+      }
+      return Result.ok(e.id());
+    };
   }
 
   private static Result result(CompletableFuture<Result> f) throws Exception {
@@ -145,11 +168,7 @@ class DispatcherTest {
   @Test
   void fullQueueAnswersOverloadedAtOnceAndAcceptedEventsStillComplete() throws Exception {
     CountDownLatch bothRunning = new CountDownLatch(2);
-    Dispatcher d = start(List.of(lane("slow", (e, c) -> {
-      bothRunning.countDown();
-      gate.await();
-      return Result.ok(e.id());
-    }, 2, 8, LONG, Ordering.NONE)), List.of(route("slow", "slow")));
+    Dispatcher d = start(List.of(lane("slow", gated(bothRunning), 2, 8, LONG, Ordering.NONE)), List.of(route("slow", "slow")));
 
     List<CompletableFuture<Result>> results = new ArrayList<>();
     results.add(d.submit(event("slow", "r1"), later()));
@@ -180,11 +199,7 @@ class DispatcherTest {
   @Test
   void pausesPausableSourcesWhenSaturatedAndResumesWhenDrained() throws Exception {
     CountDownLatch firstRunning = new CountDownLatch(1);
-    Dispatcher d = start(List.of(lane("slow", (e, c) -> {
-      firstRunning.countDown();
-      gate.await();
-      return Result.ok(e.id());
-    }, 1, 8, LONG, Ordering.NONE)), List.of(route("slow", "slow")));
+    Dispatcher d = start(List.of(lane("slow", gated(firstRunning), 1, 8, LONG, Ordering.NONE)), List.of(route("slow", "slow")));
     List<String> calls = new CopyOnWriteArrayList<>();
     d.register(new RecordingSource(calls));
 
@@ -257,15 +272,7 @@ class DispatcherTest {
   @Test
   void processorTimeoutAnswersTimeoutAndInterruptsTheWorker() throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
-    Dispatcher d = start(List.of(lane("stuck", (e, c) -> {
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException ie) {
-        interrupted.countDown();
-        throw ie;
-      }
-      return Result.ok(e.id());
-    }, 1, 4, Duration.ofMillis(100), Ordering.NONE), lane("fine", answering("fine"))),
+    Dispatcher d = start(List.of(lane("stuck", stuck(new CountDownLatch(0), interrupted), 1, 4, Duration.ofMillis(100), Ordering.NONE), lane("fine", answering("fine"))),
         List.of(route("stuck", "stuck"), route("fine", "fine")));
 
     Result r = result(d.submit(event("stuck", "1"), later()));
@@ -280,10 +287,8 @@ class DispatcherTest {
 
   @Test
   void senderDeadlineAnswersTimeoutForQueuedEvents() throws Exception {
-    Dispatcher d = start(List.of(lane("slow", (e, c) -> {
-      gate.await();
-      return Result.ok(e.id());
-    }, 1, 8, LONG, Ordering.NONE)), List.of(route("slow", "slow")));
+    Dispatcher d = start(List.of(lane("slow", gated(new CountDownLatch(0)), 1, 8, LONG, Ordering.NONE)),
+        List.of(route("slow", "slow")));
 
     CompletableFuture<Result> blocker = d.submit(event("slow", "running"), later());
     CompletableFuture<Result> queued =
@@ -342,15 +347,8 @@ class DispatcherTest {
   @Test
   void fanOutDeadlineCancelsWhatIsLeft() throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
-    Dispatcher d = start(List.of(lane("quick", answering("quick")), lane("stuck", (e, c) -> {
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException ie) {
-        interrupted.countDown();
-        throw ie;
-      }
-      return Result.ok(e.id());
-    })), List.of(new RoutePlan("x", List.of("quick", "stuck"), MergeMode.ALL,
+    Dispatcher d = start(List.of(lane("quick", answering("quick")), lane("stuck", stuck(new CountDownLatch(0), interrupted))),
+        List.of(new RoutePlan("x", List.of("quick", "stuck"), MergeMode.ALL,
         Duration.ofMillis(150))));
 
     long start = System.nanoTime();
@@ -369,16 +367,7 @@ class DispatcherTest {
   void fanOutFirstSuccessAnswersFirstOkAndCancelsTheRest() throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
     CountDownLatch slowStarted = new CountDownLatch(1);
-    Dispatcher d = start(List.of(lane("slow", (e, c) -> {
-      slowStarted.countDown();
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException ie) {
-        interrupted.countDown();
-        throw ie;
-      }
-      return Result.ok(e.id());
-    }), lane("fast", (e, c) -> {
+    Dispatcher d = start(List.of(lane("slow", stuck(slowStarted, interrupted)), lane("fast", (e, c) -> {
       slowStarted.await(); // so the slow one is running, not queued, when it is cancelled
       return Result.ok(e.id(), "fast", "text/plain");
     })), List.of(new RoutePlan("x", List.of("slow", "fast"), MergeMode.FIRST_SUCCESS, LONG)));
@@ -392,11 +381,7 @@ class DispatcherTest {
   @Test
   void gracefulStopFinishesInFlightWorkAndRefusesNewEvents() throws Exception {
     CountDownLatch entered = new CountDownLatch(3);
-    Dispatcher d = start(List.of(lane("work", (e, c) -> {
-      entered.countDown();
-      gate.await();
-      return Result.ok(e.id());
-    }, 3, 16, LONG, Ordering.NONE)), List.of(route("work", "work")));
+    Dispatcher d = start(List.of(lane("work", gated(entered), 3, 16, LONG, Ordering.NONE)), List.of(route("work", "work")));
     List<CompletableFuture<Result>> inFlight = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       inFlight.add(d.submit(event("work", "e" + i), later()));
@@ -423,11 +408,7 @@ class DispatcherTest {
   @Test
   void stopAtDeadlineAbandonsWhatIsLeftAndReportsIt() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
-    Dispatcher d = start(List.of(lane("stuck", (e, c) -> {
-      entered.countDown();
-      new CountDownLatch(1).await();
-      return Result.ok(e.id());
-    }, 1, 16, LONG, Ordering.NONE)), List.of(route("stuck", "stuck")));
+    Dispatcher d = start(List.of(lane("stuck", stuck(entered, new CountDownLatch(0)), 1, 16, LONG, Ordering.NONE)), List.of(route("stuck", "stuck")));
     CompletableFuture<Result> running = d.submit(event("stuck", "running"), later());
     CompletableFuture<Result> queued = d.submit(event("stuck", "queued"), later());
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
@@ -441,10 +422,7 @@ class DispatcherTest {
 
   @Test
   void memoryStaysBoundedUnderAFlood() throws Exception {
-    Dispatcher d = start(List.of(lane("slow", (e, c) -> {
-      gate.await();
-      return Result.ok(e.id());
-    }, 2, 100, LONG, Ordering.PARTITION_KEY)), List.of(route("slow", "slow")));
+    Dispatcher d = start(List.of(lane("slow", gated(new CountDownLatch(0)), 2, 100, LONG, Ordering.PARTITION_KEY)), List.of(route("slow", "slow")));
 
     int accepted = 0;
     for (int i = 0; i < 50_000; i++) {

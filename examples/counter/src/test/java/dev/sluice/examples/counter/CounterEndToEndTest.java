@@ -2,22 +2,18 @@ package dev.sluice.examples.counter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.config.SluiceConfig;
-import dev.sluice.engine.SluiceServer;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
-import dev.sluice.plugin.Plugins;
-import dev.sluice.spi.EventClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.sluice.testkit.TestServer;
 
 /**
  * The counter in a server with the engine's lock service, state store and deduplication: the
@@ -40,32 +36,19 @@ class CounterEndToEndTest {
       """;
   private static final String SOURCE = "/examples/test";
 
-  private static Plugins plugins;
-  private static SluiceServer server;
-  private static EventClient client;
+  private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
     // The plugins on the class path, found through META-INF/services as the server finds them:
     // this module's own plugin, and the engine's, which provides the memory transport.
-    plugins = Plugins.fromClasspath();
-    server = SluiceServer.builder(SluiceConfig.parse(CONFIG, "CounterEndToEndTest"))
-        .plugins(plugins)
-        .build();
-    server.start();
-    client = server.newClient();
+    server = TestServer.start(CONFIG);
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
     if (server != null) {
-      server.stop(Duration.ofSeconds(5));
-    }
-    if (plugins != null) {
-      plugins.close();
+      server.close();
     }
   }
 
@@ -160,11 +143,11 @@ class CounterEndToEndTest {
   private static CompletableFuture<Result> send(String source, String id, String json) {
     Event event = Event.builder().id(id).source(source).type("example.counter.add")
         .data(json, "application/json").build();
-    return client.send(event, Duration.ofSeconds(20)).toCompletableFuture();
+    return server.sendAsync(event, Duration.ofSeconds(20));
   }
 
   private static Result join(CompletableFuture<Result> result) throws Exception {
-    return result.get(30, TimeUnit.SECONDS);
+    return TestServer.await(result);
   }
 
   private static List<Result> joinAll(List<CompletableFuture<Result>> results) throws Exception {

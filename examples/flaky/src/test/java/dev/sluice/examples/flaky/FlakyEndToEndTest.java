@@ -2,18 +2,13 @@ package dev.sluice.examples.flaky;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.config.SluiceConfig;
-import dev.sluice.engine.SluiceServer;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
-import dev.sluice.plugin.Plugins;
-import dev.sluice.spi.EventClient;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.sluice.testkit.TestServer;
 
 /**
  * The flaky processor in a server, configured twice from one plugin: {@code flaky} with the
@@ -37,32 +32,19 @@ class FlakyEndToEndTest {
             seed: 1
       """;
 
-  private static Plugins plugins;
-  private static SluiceServer server;
-  private static EventClient client;
+  private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
     // The plugins on the class path, found through META-INF/services as the server finds them:
     // this module's own plugin, and the engine's, which provides the memory transport.
-    plugins = Plugins.fromClasspath();
-    server = SluiceServer.builder(SluiceConfig.parse(CONFIG, "FlakyEndToEndTest"))
-        .plugins(plugins)
-        .build();
-    server.start();
-    client = server.newClient();
+    server = TestServer.start(CONFIG);
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
     if (server != null) {
-      server.stop(Duration.ofSeconds(5));
-    }
-    if (plugins != null) {
-      plugins.close();
+      server.close();
     }
   }
 
@@ -95,7 +77,6 @@ class FlakyEndToEndTest {
   private static Result send(String id, String type, String json) throws Exception {
     Event event = Event.builder().id(id).source("/examples/test").type(type)
         .data(json, "application/json").build();
-    return client.send(event, Duration.ofSeconds(10)).toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    return server.send(event);
   }
 }

@@ -3,23 +3,19 @@ package dev.sluice.examples.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.config.SluiceConfig;
-import dev.sluice.engine.SluiceServer;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.plugin.PluginComponent;
 import dev.sluice.plugin.Plugins;
-import dev.sluice.spi.EventClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.sluice.testkit.TestServer;
 
 /**
  * The four example jars as the distribution ships them: one jar each in a plugins directory,
@@ -47,27 +43,19 @@ class PluginsDirectoryEndToEndTest {
       """;
 
   private static Path pluginsDirectory;
-  private static SluiceServer server;
-  private static EventClient client;
+  private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
     pluginsDirectory = Path.of(System.getProperty("sluice.examples.plugins",
         "(set sluice.examples.plugins to the directory holding the example jars)"));
-    server = SluiceServer.builder(SluiceConfig.parse(CONFIG, "PluginsDirectoryEndToEndTest"))
-        .baseDirectory(pluginsDirectory.getParent())
-        .build();
-    server.start();
-    client = server.newClient();
+    server = TestServer.start(CONFIG, pluginsDirectory.getParent());
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
     if (server != null) {
-      server.stop(Duration.ofSeconds(5));
+      server.close();
     }
   }
 
@@ -133,7 +121,6 @@ class PluginsDirectoryEndToEndTest {
   private static Result send(String type, String json) throws Exception {
     Event event = Event.builder().id(type + "-" + System.nanoTime()).source("/examples/it")
         .type(type).data(json, "application/json").build();
-    return client.send(event, Duration.ofSeconds(10)).toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    return server.send(event);
   }
 }

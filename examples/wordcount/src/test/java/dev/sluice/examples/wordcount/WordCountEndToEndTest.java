@@ -2,18 +2,13 @@ package dev.sluice.examples.wordcount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.config.SluiceConfig;
-import dev.sluice.engine.SluiceServer;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
-import dev.sluice.plugin.Plugins;
-import dev.sluice.spi.EventClient;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.sluice.testkit.TestServer;
 
 /** The word count in a server, over the in-memory transport, with its settings from YAML. */
 class WordCountEndToEndTest {
@@ -32,32 +27,19 @@ class WordCountEndToEndTest {
   private static final String TEXT = "It was the best of times, it was the worst of times, it was "
       + "the age of wisdom, it was the age of foolishness...";
 
-  private static Plugins plugins;
-  private static SluiceServer server;
-  private static EventClient client;
+  private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
     // The plugins on the class path, found through META-INF/services as the server finds them:
     // this module's own plugin, and the engine's, which provides the memory transport.
-    plugins = Plugins.fromClasspath();
-    server = SluiceServer.builder(SluiceConfig.parse(CONFIG, "WordCountEndToEndTest"))
-        .plugins(plugins)
-        .build();
-    server.start();
-    client = server.newClient();
+    server = TestServer.start(CONFIG);
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
     if (server != null) {
-      server.stop(Duration.ofSeconds(5));
-    }
-    if (plugins != null) {
-      plugins.close();
+      server.close();
     }
   }
 
@@ -93,7 +75,6 @@ class WordCountEndToEndTest {
   private static Result send(String id, String json) throws Exception {
     Event event = Event.builder().id(id).source("/examples/test").type("example.wordcount")
         .data(json, "application/json").build();
-    return client.send(event, Duration.ofSeconds(10)).toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    return server.send(event);
   }
 }

@@ -1,0 +1,36 @@
+package dev.sluice.internal.engine;
+
+import dev.sluice.config.ConfigProblem;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.Transport;
+import dev.sluice.spi.TransportContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Finds the configured transport, and builds the context it is given; for servers and clients. */
+public final class TransportResolver {
+  private TransportResolver() {
+  }
+
+  /** The transport named by {@code transport.type}, or null after adding a problem naming it. */
+  public static Transport resolve(SluiceConfig config, Plugins plugins,
+      List<ConfigProblem> problems) {
+    String type = config.transport().type();
+    Transport transport = plugins.transport(type).orElse(null);
+    if (transport == null) {
+      problems.add(new ConfigProblem("transport.type", 0, "no transport named '" + type
+          + "' is loaded; loaded: " + plugins.transportNames()
+          + ". Put its jar in the plugins directory or choose one of those"));
+    }
+    return transport;
+  }
+
+  /** The context for the configured transport, with the data directory resolved. */
+  public static TransportContext context(SluiceConfig config, Path baseDirectory,
+      MeterRegistry metrics) {
+    return new SimpleTransportContext(config.server().name(), config.transport().settings(),
+        baseDirectory.toAbsolutePath().resolve(config.server().dataDirectory()), metrics);
+  }
+}
