@@ -5,6 +5,8 @@ import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.internal.engine.TransportResolver;
 import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.Authenticator;
+import dev.sluice.spi.Credentials;
 import dev.sluice.spi.EventClient;
 import dev.sluice.spi.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Clients of the configured transport, as {@code sluice send} and {@code sluice bench} use them:
@@ -32,11 +35,18 @@ public final class SluiceClients {
 
   public static EventClient open(SluiceConfig config, Plugins plugins, Path baseDirectory,
       MeterRegistry metrics) {
+    return open(config, plugins, baseDirectory, metrics, Optional.empty());
+  }
+
+  /** A client that presents {@code credentials} to a server that requires authentication. */
+  public static EventClient open(SluiceConfig config, Plugins plugins, Path baseDirectory,
+      MeterRegistry metrics, Optional<Credentials> credentials) {
     List<ConfigProblem> problems = new ArrayList<>(0);
     Transport transport = TransportResolver.resolve(config, plugins, problems);
     if (transport == null) {
       throw new ConfigException("configuration", problems);
     }
-    return transport.createClient(TransportResolver.context(config, baseDirectory, metrics));
+    return transport.createClient(TransportResolver.context(config, baseDirectory, metrics,
+        Authenticator.none(), credentials));
   }
 }

@@ -6,6 +6,8 @@ import dev.sluice.internal.engine.Engine;
 import dev.sluice.plugin.Plugins;
 import dev.sluice.spi.EventClient;
 import dev.sluice.spi.EventSink;
+import dev.sluice.spi.Authenticator;
+import dev.sluice.spi.EventGuard;
 import dev.sluice.spi.EventStore;
 import dev.sluice.spi.LockService;
 import dev.sluice.spi.StateStore;
@@ -106,6 +108,8 @@ public final class SluiceServer implements AutoCloseable {
     private LockService locks;
     private StateStore state;
     private EventStore store;
+    private Authenticator authenticator = Authenticator.none();
+    private EventGuard guard = EventGuard.allowAll();
 
     private Builder(SluiceConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -147,6 +151,21 @@ public final class SluiceServer implements AutoCloseable {
       return this;
     }
 
+    /** Who may connect, for transports that authenticate callers; by default everyone. */
+    public Builder authenticator(Authenticator callers) {
+      this.authenticator = Objects.requireNonNull(callers, "callers");
+      return this;
+    }
+
+    /**
+     * Validation and authorization of every event a source submits, before it is stored or
+     * dispatched; by default everything passes.
+     */
+    public Builder guard(EventGuard eventGuard) {
+      this.guard = Objects.requireNonNull(eventGuard, "eventGuard");
+      return this;
+    }
+
     /**
      * Checks the configuration against the plugins and assembles the server, without I/O.
      *
@@ -158,7 +177,8 @@ public final class SluiceServer implements AutoCloseable {
           ? plugins
           : Plugins.load(base.resolve(config.server().pluginsDirectory()));
       return new SluiceServer(new Engine(config, loaded,
-          metrics != null ? metrics : new SimpleMeterRegistry(), base, locks, state, store));
+          metrics != null ? metrics : new SimpleMeterRegistry(), base, locks, state, store,
+          authenticator, guard));
     }
   }
 }

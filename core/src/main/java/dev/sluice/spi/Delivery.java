@@ -11,11 +11,11 @@ import java.util.Optional;
  */
 public final class Delivery {
   private final String transport;
-  private final String principal;
+  private final Principal principal;
   private final String remoteAddress;
   private final Instant deadline;
 
-  private Delivery(String transport, String principal, String remoteAddress, Instant deadline) {
+  private Delivery(String transport, Principal principal, String remoteAddress, Instant deadline) {
     this.transport = Objects.requireNonNull(transport, "transport");
     this.principal = principal;
     this.remoteAddress = remoteAddress;
@@ -32,8 +32,10 @@ public final class Delivery {
     return of(transport, Instant.now().plus(timeout));
   }
 
-  public Delivery withPrincipal(String name) {
-    return new Delivery(transport, name, remoteAddress, deadline);
+  /** The same delivery from an authenticated caller. */
+  public Delivery withPrincipal(Principal caller) {
+    return new Delivery(transport, Objects.requireNonNull(caller, "caller"), remoteAddress,
+        deadline);
   }
 
   public Delivery withRemoteAddress(String address) {
@@ -44,7 +46,8 @@ public final class Delivery {
     return transport;
   }
 
-  public Optional<String> principal() {
+  /** The authenticated caller; empty when the transport does not authenticate. */
+  public Optional<Principal> principal() {
     return Optional.ofNullable(principal);
   }
 

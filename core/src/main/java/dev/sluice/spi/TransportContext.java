@@ -3,6 +3,7 @@ package dev.sluice.spi;
 import dev.sluice.config.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** What the engine gives a {@link Transport} or {@link EventSourceFactory}. */
 public interface TransportContext {
@@ -18,4 +19,19 @@ public interface TransportContext {
 
   /** The server's meter registry. */
   MeterRegistry metrics();
+
+  /** The {@code security} section of the configuration: TLS material, users, access rules. */
+  default Settings security() {
+    return Settings.empty("security");
+  }
+
+  /** Checks callers, for transports that authenticate them themselves (netty's handshake). */
+  default Authenticator authenticator() {
+    return Authenticator.none();
+  }
+
+  /** What a client presents when the server requires authentication; empty for anonymous. */
+  default Optional<Credentials> credentials() {
+    return Optional.empty();
+  }
 }

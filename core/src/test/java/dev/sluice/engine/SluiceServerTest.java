@@ -94,6 +94,34 @@ class SluiceServerTest {
   }
 
   @Test
+  void anEventTheGuardRefusesIsAnsweredAtOnceAndNeverProcessed() throws Exception {
+    SluiceServer server = SluiceServer.builder(SluiceConfig.parse("""
+        transport: {type: memory, memory: {address: guarded}}
+        processors:
+          - name: apply
+            types: [test.apply]
+        """, "test.yaml", Map.of()))
+        .plugins(Plugins.of(new TestPlugin()))
+        .guard((event, delivery) -> event.id().startsWith("bad")
+            ? java.util.Optional.of(Result.failure(event.id(), Status.INVALID, "TOO_BAD", "no"))
+            : java.util.Optional.empty())
+        .build();
+    server.start();
+    servers.add(server);
+    int before = APPLIED.get();
+
+    try (EventClient client = server.newClient()) {
+      Result refused = send(client, event("test.apply", "bad-1", "x"));
+      Result passed = send(client, event("test.apply", "good-1", "x"));
+
+      assertThat(refused.status()).isEqualTo(Status.INVALID);
+      assertThat(refused.errorCode()).contains("TOO_BAD");
+      assertThat(passed.isOk()).isTrue();
+      assertThat(APPLIED.get() - before).isEqualTo(1);
+    }
+  }
+
+  @Test
   void processorReadsItsSettingsAndARepeatedEventIsAppliedOnce() throws Exception {
     SluiceServer server = start("""
         transport: {type: memory, memory: {address: once}}

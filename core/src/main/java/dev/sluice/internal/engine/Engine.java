@@ -21,6 +21,8 @@ import dev.sluice.spi.EventClient;
 import dev.sluice.spi.EventProcessor;
 import dev.sluice.spi.EventSink;
 import dev.sluice.spi.EventSource;
+import dev.sluice.spi.Authenticator;
+import dev.sluice.spi.EventGuard;
 import dev.sluice.spi.EventStore;
 import dev.sluice.spi.LockService;
 import dev.sluice.spi.PausableSource;
@@ -66,7 +68,8 @@ public final class Engine {
   private DrainReport stopReport;
 
   public Engine(SluiceConfig config, Plugins plugins, MeterRegistry metrics, Path baseDirectory,
-      LockService locks, StateStore state, EventStore store) {
+      LockService locks, StateStore state, EventStore store, Authenticator authenticator,
+      EventGuard guard) {
     this.config = config;
     this.plugins = plugins;
     this.metrics = metrics;
@@ -109,9 +112,11 @@ public final class Engine {
       throw new ConfigException("configuration", problems);
     }
     this.dispatcher = new Dispatcher(lanes, routes, metrics);
-    this.sink = new IdempotentSink(dispatcher, eventStore);
-    emitter.target = this.sink;
-    this.transportContext = TransportResolver.context(config, baseDirectory, metrics);
+    IdempotentSink idempotent = new IdempotentSink(dispatcher, eventStore);
+    emitter.target = idempotent;
+    this.sink = new GuardedSink(guard, idempotent);
+    this.transportContext = TransportResolver.context(config, baseDirectory, metrics,
+        authenticator, Optional.empty());
   }
 
   /** Every pattern's processors: from each processor's types, and from the routes. */

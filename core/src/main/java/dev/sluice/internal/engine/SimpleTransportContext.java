@@ -1,11 +1,15 @@
 package dev.sluice.internal.engine;
 
 import dev.sluice.config.Settings;
+import dev.sluice.spi.Authenticator;
+import dev.sluice.spi.Credentials;
 import dev.sluice.spi.TransportContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The plain {@link TransportContext}. */
 record SimpleTransportContext(String serverName, Settings settings, Path dataDirectory,
-    MeterRegistry metrics) implements TransportContext {
+    MeterRegistry metrics, Settings security, Authenticator authenticator,
+    Optional<Credentials> credentials) implements TransportContext {
 }

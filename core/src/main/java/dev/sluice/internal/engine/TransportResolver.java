@@ -3,11 +3,14 @@ package dev.sluice.internal.engine;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.Authenticator;
+import dev.sluice.spi.Credentials;
 import dev.sluice.spi.Transport;
 import dev.sluice.spi.TransportContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Finds the configured transport, and builds the context it is given; for servers and clients. */
 public final class TransportResolver {
@@ -29,8 +32,9 @@ public final class TransportResolver {
 
   /** The context for the configured transport, with the data directory resolved. */
   public static TransportContext context(SluiceConfig config, Path baseDirectory,
-      MeterRegistry metrics) {
+      MeterRegistry metrics, Authenticator authenticator, Optional<Credentials> credentials) {
     return new SimpleTransportContext(config.server().name(), config.transport().settings(),
-        baseDirectory.toAbsolutePath().resolve(config.server().dataDirectory()), metrics);
+        baseDirectory.toAbsolutePath().resolve(config.server().dataDirectory()), metrics,
+        config.security(), authenticator, credentials);
   }
 }
