@@ -6,7 +6,6 @@ import dev.sluice.internal.dispatch.Dispatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,9 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * each way.
  *
  * <ul>
- *   <li>{@code handOff}, the baseline: the producer puts a fresh {@code CompletableFuture} into
- *       an {@code ArrayBlockingQueue}; the consumer takes it, runs the no-op processor and
- *       completes it; the producer {@code join()}s. This is the same wake-up path as Sluice's
+ *   <li>{@code handOff}, the baseline: the producer puts the event with a fresh future (a
+ *       {@link FutureHandOff.Pending}) into an {@code ArrayBlockingQueue}; the consumer takes it,
+ *       runs the no-op processor and completes the future; the producer {@code join()}s. This is the same wake-up path as Sluice's
  *       answer, which is also a {@code CompletableFuture} completed by the worker.
  *   <li>{@code handOffReplyQueue}, for reference: the answer comes back through a second
  *       {@code ArrayBlockingQueue} instead.
@@ -48,7 +47,7 @@ public class DispatchLatencyBenchmark {
 
   @Benchmark
   public Result handOff(FutureHandOff s) throws InterruptedException {
-    CompletableFuture<Result> answer = new CompletableFuture<>();
+    FutureHandOff.Pending answer = new FutureHandOff.Pending(DispatchFixture.EVENT);
     s.queue.put(answer);
     return answer.join();
   }

@@ -7,7 +7,6 @@ import dev.sluice.internal.dispatch.Dispatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,17 +28,20 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One producer (the JMH thread) hands no-op events to one consumer thread, with at most
- * {@link #WINDOW} in flight. Both sides use the same window: the producer takes a permit per
- * event, the consumer side gives it back once the event is done.
+ * {@link #WINDOW} in flight. Every variant has the same structure: the producer takes a permit
+ * per event, hands the event over, and observes its answer through a future whose callback
+ * gives the permit back and counts any answer that is not OK.
  *
  * <ul>
- *   <li>{@code handOff}: a raw {@code ArrayBlockingQueue<Object>(1024)} drained by one thread
- *       that runs the no-op processor, then releases the permit.
+ *   <li>{@code handOff}, the baseline: the {@link FutureHandOff} queue, an
+ *       {@code ArrayBlockingQueue(1024)} carrying each event with its future; one consumer
+ *       thread takes each, runs the no-op processor and completes the future.
  *   <li>{@code sluice}: {@link Dispatcher#submit(Event, Instant)} to a lane of concurrency 1 and
- *       queue capacity 1024; the permit is released in {@code whenComplete} of the result.
- *   <li>{@code handOffFuture}, for reference: the same queue carrying a {@code CompletableFuture}
- *       per event that the consumer completes and whose {@code whenComplete} releases the permit,
- *       i.e. the hand-off plus the cost of Sluice's API shape, without the dispatcher.
+ *       queue capacity 1024.
+ *   <li>{@code handOffNoAnswer}, for reference: the same queue carrying only the event; the
+ *       consumer releases the permit itself, so the producer never learns the answer. This was
+ *       the baseline until 2026-11-27; it leaves out the future that any dispatcher which answers
+ *       each event must complete, so it is not like for like (see docs/benchmarks.md).
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -52,33 +54,61 @@ public class DispatchThroughputBenchmark {
   static final int WINDOW = 1024;
 
   @Benchmark
-  public void handOff(HandOff s) throws InterruptedException {
+  public void handOff(FutureHandOff q, Window w) throws InterruptedException {
+    w.permits.acquire();
+    FutureHandOff.Pending pending = new FutureHandOff.Pending(w.event);
+    q.queue.put(pending);
+    pending.whenComplete(w.release);
+  }
+
+  @Benchmark
+  public void sluice(Sluice s, Window w) throws InterruptedException {
+    w.permits.acquire();
+    s.dispatcher.submit(w.event, s.deadline).whenComplete(w.release);
+  }
+
+  @Benchmark
+  public void handOffNoAnswer(HandOffNoAnswer s) throws InterruptedException {
     s.window.acquire();
     s.queue.put(s.event);
   }
 
-  @Benchmark
-  public void handOffFuture(FutureHandOff q, HandOffFuture s) throws InterruptedException {
-    s.window.acquire();
-    CompletableFuture<Result> answer = new CompletableFuture<>();
-    q.queue.put(answer);
-    answer.whenComplete(s.release);
-  }
-
-  @Benchmark
-  public void sluice(Sluice s) throws InterruptedException {
-    s.window.acquire();
-    s.dispatcher.submit(s.event, s.deadline).whenComplete(s.release);
-  }
-
-  /** The baseline: a bounded queue between two threads. */
+  /**
+   * The in-flight window and the answer callback, the same for the baseline and Sluice. Each
+   * benchmark method gets its own instance (JMH runs them one after the other).
+   */
   @State(Scope.Benchmark)
-  public static class HandOff {
+  public static class Window {
+    final Event event = DispatchFixture.EVENT;
+    final Semaphore permits = new Semaphore(WINDOW);
+    final LongAdder notOk = new LongAdder();
+    /** Allocated once, so the producer's only per-event allocations are the hand-off's own. */
+    final BiConsumer<Result, Throwable> release = (r, t) -> {
+      if (r == null || !r.isOk()) {
+        notOk.increment();
+      }
+      permits.release();
+    };
+
+    @TearDown(Level.Trial)
+    public void check() {
+      // A rejected event (OVERLOADED, TIMEOUT) is answered without a hand-off, so counting it
+      // would flatter the figure: fail the run instead.
+      if (notOk.sum() != 0) {
+        throw new IllegalStateException(notOk.sum() + " events were not answered OK;"
+            + " the figure is not valid");
+      }
+    }
+  }
+
+  /** Reference: a bounded queue between two threads, with no answer to the producer. */
+  @State(Scope.Benchmark)
+  public static class HandOffNoAnswer {
     final Event event = DispatchFixture.EVENT;
     final Semaphore window = new Semaphore(WINDOW);
     final ArrayBlockingQueue<Object> queue =
         new ArrayBlockingQueue<>(DispatchFixture.QUEUE_CAPACITY);
-    /** A plain field, so the result escapes as it does into Sluice's future. */
+    /** A plain field, so the result escapes as it does into a future. */
     Result last;
     private Thread consumer;
 
@@ -97,13 +127,6 @@ public class DispatchThroughputBenchmark {
     }
   }
 
-  /** Reference: the {@link FutureHandOff} queue, within the same window as the others. */
-  @State(Scope.Benchmark)
-  public static class HandOffFuture {
-    final Semaphore window = new Semaphore(WINDOW);
-    final BiConsumer<Result, Throwable> release = (r, t) -> window.release();
-  }
-
   /** Sluice's dispatcher with one lane of one worker. */
   @State(Scope.Benchmark)
   public static class Sluice {
@@ -111,16 +134,6 @@ public class DispatchThroughputBenchmark {
     @Param({"simple"})
     public String metrics;
 
-    final Event event = DispatchFixture.EVENT;
-    final Semaphore window = new Semaphore(WINDOW);
-    final LongAdder notOk = new LongAdder();
-    /** Allocated once, so the producer's only per-event allocations are Sluice's own. */
-    final BiConsumer<Result, Throwable> release = (r, t) -> {
-      if (r == null || !r.isOk()) {
-        notOk.increment();
-      }
-      window.release();
-    };
     Instant deadline;
     Dispatcher dispatcher;
 
@@ -133,11 +146,9 @@ public class DispatchThroughputBenchmark {
     @TearDown(Level.Trial)
     public void stop() {
       DrainReport report = dispatcher.drain(Duration.ofSeconds(5));
-      // A rejected event (OVERLOADED, TIMEOUT) is answered without a hand-off, so counting it
-      // would flatter the figure: fail the run instead.
-      if (notOk.sum() != 0 || !report.abandonedEventIds().isEmpty()) {
-        throw new IllegalStateException(notOk.sum() + " events were not answered OK and "
-            + report.abandonedEventIds().size() + " were abandoned; the figure is not valid");
+      if (!report.abandonedEventIds().isEmpty()) {
+        throw new IllegalStateException(report.abandonedEventIds().size()
+            + " events were abandoned; the figure is not valid");
       }
     }
   }

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Dispatcher implements EventSink {
   /** A deadline further out than this is treated as this far (keeps nanoTime arithmetic safe). */
-  private static final long MAX_DEADLINE_NANOS = TimeUnit.DAYS.toNanos(1);
+  private static final long MAX_DEADLINE_MILLIS = TimeUnit.DAYS.toMillis(1);
   private static final long WATCHDOG_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final int QUEUE_SCAN_EVERY = 10;
 
@@ -35,6 +35,14 @@ public final class Dispatcher implements EventSink {
   private final Thread watchdog;
   private volatile boolean accepting = true;
   private volatile boolean running;
+  /**
+   * The wall clock as the watchdog last read it (every tick), and {@code System.nanoTime()} minus
+   * the wall clock in nanoseconds at that moment, so {@link #submit(Event, Instant)} converts a
+   * deadline without reading a clock. It lags the real time by up to a tick, so an event that
+   * arrives just after its deadline may be accepted; a worker checks the deadline against the
+   * real time before it starts an event, so such an event is still answered TIMEOUT, never run.
+   */
+  private volatile WallClock wallClock = WallClock.now();
   private DrainReport drained;
 
   public Dispatcher(List<LaneSpec> specs, List<RoutePlan> routes, MeterRegistry registry) {
@@ -94,14 +102,31 @@ public final class Dispatcher implements EventSink {
           "NO_ROUTE", "no processor handles event type '" + event.type()
               + "'; add it to a processor's types in the configuration"));
     }
-    long now = System.nanoTime();
-    // millisecond precision, without allocating: this runs for every event
-    long remaining = (deadline.toEpochMilli() - System.currentTimeMillis()) * 1_000_000L;
+    // millisecond precision, no clock read and no allocation: this runs for every event
+    WallClock clock = wallClock;
+    long remaining = deadline.toEpochMilli() - clock.millis;
     if (remaining <= 0) {
       return CompletableFuture.completedFuture(Result.failure(event.id(), Status.TIMEOUT,
           "DEADLINE_EXCEEDED", "the event arrived after its deadline; it was not processed"));
     }
-    return target.submit(event, now + Math.min(remaining, MAX_DEADLINE_NANOS));
+    long deadlineMillis = clock.millis + Math.min(remaining, MAX_DEADLINE_MILLIS);
+    return target.submit(event, deadlineMillis * 1_000_000L + clock.offsetNanos);
+  }
+
+  /** A reading of the wall clock, and where it stands against {@code System.nanoTime()}. */
+  private static final class WallClock {
+    final long millis;
+    final long offsetNanos;
+
+    private WallClock(long millis, long offsetNanos) {
+      this.millis = millis;
+      this.offsetNanos = offsetNanos;
+    }
+
+    static WallClock now() {
+      long millis = System.currentTimeMillis();
+      return new WallClock(millis, System.nanoTime() - millis * 1_000_000L);
+    }
   }
 
   /** Results answered so far by every lane, of any status. */
@@ -162,6 +187,7 @@ public final class Dispatcher implements EventSink {
     while (running) {
       LockSupport.parkNanos(WATCHDOG_TICK_NANOS);
       boolean scanQueued = ++tick % QUEUE_SCAN_EVERY == 0;
+      wallClock = WallClock.now();
       long now = System.nanoTime();
       for (ProcessorLane lane : lanes.values()) {
         lane.checkTimeouts(now, scanQueued);

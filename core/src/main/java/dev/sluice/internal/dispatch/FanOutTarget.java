@@ -49,7 +49,7 @@ final class FanOutTarget implements Target {
     CompletableFuture<Result> merged = new CompletableFuture<>();
     AtomicInteger remaining = new AtomicInteger(tasks.length);
     for (Task task : tasks) {
-      task.future.whenComplete((r, t) -> {
+      task.whenComplete((r, t) -> {
         if (merge == MergeMode.FIRST_SUCCESS && r != null && r.isOk()) {
           merged.complete(r);
         }
@@ -71,12 +71,12 @@ final class FanOutTarget implements Target {
 
   private static Result firstFailure(Task[] tasks) {
     for (Task task : tasks) {
-      Result r = task.future.getNow(null);
+      Result r = task.getNow(null);
       if (r != null && !r.isOk()) {
         return r;
       }
     }
-    return tasks[0].future.getNow(null);
+    return tasks[0].getNow(null);
   }
 
   private Result mergeAll(Event event, Task[] tasks) {
@@ -88,7 +88,7 @@ final class FanOutTarget implements Target {
     StringBuilder messages = new StringBuilder();
     String firstCode = null;
     for (int i = 0; i < tasks.length; i++) {
-      Result r = tasks[i].future.getNow(null);
+      Result r = tasks[i].getNow(null);
       ObjectNode node = results.addObject();
       node.put("processor", lanes.get(i).name());
       node.put("status", r.status().name());

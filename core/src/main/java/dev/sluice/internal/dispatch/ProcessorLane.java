@@ -53,8 +53,8 @@ final class ProcessorLane {
   private final int lowWater;
   private final ArrayBlockingQueue<Task> ready;
   private final AtomicInteger depth = new AtomicInteger();
-  private final AtomicInteger running = new AtomicInteger();
-  private final LongAdder completed = new LongAdder();
+  /** Async stages running; a blocking lane counts its busy workers instead. */
+  private final AtomicInteger asyncRunning = new AtomicInteger();
   private final KeySequencer sequencer;
   private final Semaphore asyncPermits;
   private final Set<Task> asyncInFlight;
@@ -117,7 +117,7 @@ final class ProcessorLane {
     if (n > capacity) {
       depth.decrementAndGet();
       task.fail(Status.OVERLOADED, "QUEUE_FULL", "processor '" + name + "' is overloaded: "
-          + capacity + " events queued and " + running.get()
+          + capacity + " events queued and " + running()
           + " running; retry later, or raise its queue-capacity or concurrency");
       return task;
     }
@@ -133,31 +133,81 @@ final class ProcessorLane {
     return task;
   }
 
+  /**
+   * The worker's loop. Per event it does one queue operation, one {@code depth} decrement, one
+   * clock read (which also ends the timing of the event before, when the worker went straight
+   * from one to the next), a release store and a compare-and-set to publish the task to the
+   * watchdog, and plain stores to count the result. The MDC keys are replaced in place and
+   * removed only when the queue runs empty.
+   *
+   * <p>The worker holds the task ({@link Worker#begin}) before the event leaves {@code depth},
+   * so a draining dispatcher never sees the lane idle while an event is between the two, and
+   * {@link #stopAndAbandon} finds it.
+   */
   void workLoop(Worker worker) {
-    while (!stopped) {
-      Task task;
-      try {
-        task = ready.take();
-      } catch (InterruptedException e) {
-        continue; // stopped is checked by the loop
+    boolean mdcSet = false;
+    long untimed = 0; // start of the last event this worker answered, until the next clock read
+    try {
+      while (!stopped) {
+        Task task = ready.poll();
+        if (task == null) {
+          if (untimed != 0) {
+            worker.countTime(System.nanoTime() - untimed);
+            untimed = 0;
+          }
+          if (mdcSet) {
+            clearMdc(); // the queue ran empty: nothing of the last event stays on the thread
+            mdcSet = false;
+          }
+          try {
+            task = ready.take();
+          } catch (InterruptedException e) {
+            continue; // stopped is checked by the loop
+          }
+        }
+        worker.begin(task);
+        if (depth.decrementAndGet() == lowWater) {
+          pressure.relieved(this);
+        }
+        MDC.put("event.id", task.event.id());
+        MDC.put("event.type", task.event.type());
+        mdcSet = true;
+        long now = System.nanoTime();
+        if (untimed != 0) {
+          // includes the previous answer's callbacks, as when it was timed after completing
+          worker.countTime(now - untimed);
+          untimed = 0;
+        }
+        if (stopped) {
+          // stopAndAbandon may have looked before this worker held the task: answer it here
+          worker.end(task);
+          abandon(task);
+        } else if (asyncProcessor != null) {
+          runAsync(worker, task, now);
+        } else if (runBlocking(worker, task, now)) {
+          untimed = now;
+        }
       }
-      if (depth.decrementAndGet() == lowWater) {
-        pressure.relieved(this);
+    } finally {
+      if (untimed != 0) {
+        worker.countTime(System.nanoTime() - untimed);
       }
-      if (asyncProcessor != null) {
-        runAsync(worker, task);
-      } else {
-        runBlocking(worker, task);
+      if (mdcSet) {
+        clearMdc();
       }
     }
   }
 
-  private boolean expiredBeforeStart(Task task) {
+  private static void clearMdc() {
+    MDC.remove("event.id");
+    MDC.remove("event.type");
+  }
+
+  private boolean expiredBeforeStart(Task task, long now) {
     if (task.isDone()) {
       return true; // timed out or abandoned while queued
     }
-    long waited = System.nanoTime() - task.senderDeadlineNanos;
-    if (waited >= 0) {
+    if (now - task.senderDeadlineNanos >= 0) {
       task.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "the sender's deadline passed while the"
           + " event waited in processor '" + name + "' queue; it was not processed");
       return true;
@@ -165,53 +215,58 @@ final class ProcessorLane {
     return false;
   }
 
-  private void runBlocking(Worker worker, Task task) {
-    if (expiredBeforeStart(task)) {
+  /** Runs one event; true if this worker answered it (and counted it), false if another did. */
+  private boolean runBlocking(Worker worker, Task task, long now) {
+    if (expiredBeforeStart(task, now)) {
+      worker.end(task);
       release(task);
-      return;
+      return false;
     }
-    task.startedNanos = System.nanoTime() | 1L;
-    worker.begin(task);
-    running.incrementAndGet();
+    task.startedNanos = now | 1L;
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(pluginLoader);
-    MDC.put("event.id", task.event.id());
-    MDC.put("event.type", task.event.type());
+    if (previous != pluginLoader) {
+      thread.setContextClassLoader(pluginLoader);
+    }
     Result result;
     try {
       result = normalize(task, processor.process(task.event, contextFor(task)));
     } catch (Throwable t) {
       result = failureFrom(task, t);
     } finally {
-      MDC.remove("event.id");
-      MDC.remove("event.type");
-      thread.setContextClassLoader(previous);
-      worker.end(task);
-      running.decrementAndGet();
+      if (thread.getContextClassLoader() != previous) {
+        thread.setContextClassLoader(previous);
+      }
+      worker.end(task); // before completing: an interrupt for this task must not hit callbacks
     }
-    task.complete(result);
+    boolean answered = task.settle(result);
+    if (answered) {
+      worker.countAnswered(result.status());
+    }
     release(task);
+    return answered;
   }
 
-  private void runAsync(Worker worker, Task task) {
+  private void runAsync(Worker worker, Task task, long now) {
     try {
       asyncPermits.acquire();
     } catch (InterruptedException e) {
-      // stopping: leave the task to be abandoned by the drain
-      Thread.currentThread().interrupt();
+      // stopping, or this task was cancelled while waiting for a permit
+      worker.end(task);
       task.fail(Status.UNAVAILABLE, "SHUTTING_DOWN", "processor '" + name + "' stopped");
       release(task);
       return;
     }
-    if (expiredBeforeStart(task)) {
+    if (expiredBeforeStart(task, now)) {
+      worker.end(task);
       asyncPermits.release();
       release(task);
       return;
     }
-    task.startedNanos = System.nanoTime() | 1L;
-    running.incrementAndGet();
+    task.startedNanos = now | 1L;
+    asyncRunning.incrementAndGet();
     asyncInFlight.add(task);
+    worker.end(task); // from here on the stage, not this worker, holds the task
     CompletableFuture<Result> stage;
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
@@ -227,9 +282,9 @@ final class ProcessorLane {
     stage.whenComplete((r, t) -> {
       Result result = t == null ? normalize(task, r) : failureFrom(task, t);
       asyncInFlight.remove(task);
-      running.decrementAndGet();
+      asyncRunning.decrementAndGet();
       asyncPermits.release();
-      task.complete(result);
+      task.finish(result);
       release(task);
     });
   }
@@ -271,7 +326,7 @@ final class ProcessorLane {
       return Result.failure(id, Status.ERROR, pe.code(), pe.getMessage());
     }
     if (task.isDone()) {
-      return task.future.getNow(null); // interrupted or cancelled after a timeout: keep that
+      return task.getNow(null); // interrupted or cancelled after a timeout: keep that
     }
     if (t instanceof InterruptedException) {
       return Result.failure(id, Status.UNAVAILABLE, "INTERRUPTED",
@@ -332,15 +387,22 @@ final class ProcessorLane {
   }
 
   boolean isIdle() {
-    return depth.get() == 0 && running.get() == 0;
+    return depth.get() == 0 && running() == 0;
   }
 
   int depth() {
     return depth.get();
   }
 
+  /** Events being processed: held by a worker, or (async) whose stage has not completed. */
   int running() {
-    return running.get();
+    int n = asyncRunning.get();
+    for (Worker w : workers) {
+      if (w.isBusy()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Stops the workers; answers everything still queued or running with UNAVAILABLE. */
@@ -360,16 +422,31 @@ final class ProcessorLane {
     }
     leftovers.addAll(asyncInFlight);
     for (Task t : leftovers) {
-      if (t.fail(Status.UNAVAILABLE, "ABANDONED", "the server stopped before processor '"
-          + name + "' finished this event; it may be retried")) {
+      if (abandon(t)) {
         abandoned.add(t.event.id());
       }
-      t.interruptIfRunning();
     }
     for (Worker w : workers) {
       w.thread().interrupt();
     }
     return abandoned;
+  }
+
+  /** Answers a task UNAVAILABLE because the lane stopped; true if that was its answer. */
+  private boolean abandon(Task t) {
+    boolean failed = t.fail(Status.UNAVAILABLE, "ABANDONED", "the server stopped before"
+        + " processor '" + name + "' finished this event; it may be retried");
+    t.interruptIfRunning();
+    return failed;
+  }
+
+  /** Interrupts the worker running {@code task}, if one is. */
+  void interruptIfRunning(Task task) {
+    for (Worker w : workers) {
+      if (w.interruptIfRunning(task)) {
+        return;
+      }
+    }
   }
 
   /** Waits briefly for the worker threads to exit after {@link #stopAndAbandon()}. */
@@ -384,13 +461,12 @@ final class ProcessorLane {
   }
 
   void recorded(Task task, Result result) {
-    completed.increment();
     metrics.record(task, result.status());
   }
 
   /** Results answered so far, of any status. */
   long completed() {
-    return completed.sum();
+    return metrics.completed();
   }
 
   /**
@@ -444,20 +520,53 @@ final class ProcessorLane {
       for (Status s : Status.values()) {
         LongAdder adder = new LongAdder();
         results[s.ordinal()] = adder;
-        FunctionCounter.builder("sluice.processor.results", adder, LongAdder::sum)
+        FunctionCounter.builder("sluice.processor.results", this, m -> m.count(s))
             .description("results by status")
             .tag("processor", name).tag("status", s.name())
             .register(registry);
       }
-      FunctionTimer.builder("sluice.processor.latency", this, m -> m.timed.sum(),
-              m -> m.timedNanos.sum(), TimeUnit.NANOSECONDS)
+      FunctionTimer.builder("sluice.processor.latency", this, LaneMetrics::timedCount,
+              LaneMetrics::timedNanos, TimeUnit.NANOSECONDS)
           .description("time from start of processing to result")
           .tag("processor", name)
           .register(registry);
       Gauge.builder("sluice.processor.queue.depth", depth, AtomicInteger::get)
           .description("events waiting for a worker").tag("processor", name).register(registry);
-      Gauge.builder("sluice.processor.in.flight", running, AtomicInteger::get)
+      Gauge.builder("sluice.processor.in.flight", ProcessorLane.this, ProcessorLane::running)
           .description("events being processed").tag("processor", name).register(registry);
+    }
+
+    /** Results of {@code status}: those the workers answered plus all others. */
+    long count(Status status) {
+      long n = results[status.ordinal()].sum();
+      for (Worker w : workers) {
+        n += w.answered(status);
+      }
+      return n;
+    }
+
+    long completed() {
+      long n = 0;
+      for (Status s : Status.values()) {
+        n += count(s);
+      }
+      return n;
+    }
+
+    long timedCount() {
+      long n = timed.sum();
+      for (Worker w : workers) {
+        n += w.timedCount();
+      }
+      return n;
+    }
+
+    long timedNanos() {
+      long n = timedNanos.sum();
+      for (Worker w : workers) {
+        n += w.timedNanos();
+      }
+      return n;
     }
 
     void record(Task task, Status status) {

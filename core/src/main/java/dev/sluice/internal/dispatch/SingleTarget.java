@@ -14,7 +14,7 @@ final class SingleTarget implements Target {
 
   @Override
   public CompletableFuture<Result> submit(Event event, long senderDeadlineNanos) {
-    return lane.submit(event, senderDeadlineNanos).future;
+    return lane.submit(event, senderDeadlineNanos);
   }
 
   @Override

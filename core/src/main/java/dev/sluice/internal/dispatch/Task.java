@@ -6,19 +6,18 @@ import dev.sluice.event.Status;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One accepted event on its way through a lane. Its future completes exactly once: with the
- * processor's result, or first with TIMEOUT or UNAVAILABLE (abandoned), whichever wins.
+ * One accepted event on its way through a lane, and the future its sender waits on (one object
+ * per event instead of two). It completes exactly once: with the processor's result, or first
+ * with TIMEOUT or UNAVAILABLE (abandoned), whichever wins; only the internal {@link #finish} and
+ * {@link #fail} count the result in the lane's metrics.
  */
-final class Task {
+final class Task extends CompletableFuture<Result> {
   final ProcessorLane lane;
   final Event event;
   /** Absolute {@link System#nanoTime()} after which the sender no longer waits. */
   final long senderDeadlineNanos;
-  final CompletableFuture<Result> future = new CompletableFuture<>();
   /** Set when a worker starts processing; 0 while queued. */
   volatile long startedNanos;
-  /** The worker running it, so a timeout can interrupt exactly this task's thread. */
-  volatile Worker worker;
   /** For async processors: the stage to cancel on timeout. */
   volatile CompletableFuture<?> asyncStage;
 
@@ -28,30 +27,31 @@ final class Task {
     this.senderDeadlineNanos = senderDeadlineNanos;
   }
 
-  boolean isDone() {
-    return future.isDone();
-  }
-
-  /** Completes unless already complete; true if this call completed it. */
-  boolean complete(Result result) {
-    if (future.isDone() || !future.complete(result)) {
+  /** Completes unless already complete and counts it in the lane's meters; true if it did. */
+  boolean finish(Result result) {
+    if (!settle(result)) {
       return false;
     }
     lane.recorded(this, result);
     return true;
   }
 
+  /**
+   * Completes unless already complete, without counting it; true if this call completed it. For
+   * a worker, which counts what it answers itself.
+   */
+  boolean settle(Result result) {
+    return !isDone() && complete(result);
+  }
+
   /** Completes with a failure unless already complete; true if this call completed it. */
   boolean fail(Status status, String code, String message) {
-    return !future.isDone() && complete(Result.failure(event.id(), status, code, message));
+    return !isDone() && finish(Result.failure(event.id(), status, code, message));
   }
 
   /** Cancels processing when completed early (timeout, fan-out winner, abandonment). */
   void interruptIfRunning() {
-    Worker w = worker;
-    if (w != null) {
-      w.interruptIfRunning(this);
-    }
+    lane.interruptIfRunning(this);
     CompletableFuture<?> stage = asyncStage;
     if (stage != null) {
       stage.cancel(true);

@@ -1,13 +1,50 @@
 package dev.sluice.internal.dispatch;
 
+import dev.sluice.event.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
- * A lane's worker thread. The monitor guards the hand-over between a task finishing and a
- * watchdog interrupting it, so an interrupt meant for one task never hits the next one.
+ * A lane's worker thread, and which task it is processing.
+ *
+ * <p>An interrupt meant for one task must never hit the next one. The hand-over is lock-free:
+ * the worker publishes its task with one release store in {@link #begin} and takes it back with
+ * one compare-and-set in {@link #end}; an interrupter swaps the task for {@link #INTERRUPTING}
+ * with a compare-and-set, interrupts, and puts the task back. The worker's {@code end} waits out
+ * that short window, then clears the interrupt, so the interrupt is delivered while this task's
+ * processor runs or not at all.
+ *
+ * <p>It also counts the results it answers itself and their processing time, in fields that
+ * only its own thread writes (opaque stores, no atomic read-modify-write): the lane's meters add
+ * them up when they are read.
  */
 final class Worker implements Runnable {
+  /** Stands in for the current task while an interrupter is interrupting the thread. */
+  private static final Task INTERRUPTING = new Task(null, null, 0);
+  private static final VarHandle CURRENT;
+  private static final VarHandle TIMED_COUNT;
+  private static final VarHandle TIMED_NANOS;
+  private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CURRENT = lookup.findVarHandle(Worker.class, "current", Task.class);
+      TIMED_COUNT = lookup.findVarHandle(Worker.class, "timedCount", long.class);
+      TIMED_NANOS = lookup.findVarHandle(Worker.class, "timedNanos", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ProcessorLane lane;
   private final Thread thread;
+  @SuppressWarnings("unused") // accessed through CURRENT
   private volatile Task current;
+  /** Results this worker answered, by status ordinal; written only by the worker thread. */
+  private final long[] answered = new long[Status.values().length];
+  private long timedCount;
+  private long timedNanos;
 
   Worker(ProcessorLane lane, String name) {
     this.lane = lane;
@@ -23,27 +60,65 @@ final class Worker implements Runnable {
     return thread;
   }
 
-  /** The task being processed, or null; read without the monitor by the watchdog. */
+  /** The task this worker holds (taken from the queue, maybe not started yet), or null. */
   Task current() {
-    return current;
+    Task t = (Task) CURRENT.getAcquire(this);
+    return t == INTERRUPTING ? null : t;
   }
 
-  synchronized void begin(Task task) {
-    current = task;
-    task.worker = this;
+  /** True while the worker holds a task, including while it is being interrupted. */
+  boolean isBusy() {
+    return CURRENT.getAcquire(this) != null;
   }
 
-  /** Clears the current task and any interrupt left for it. */
-  synchronized void end(Task task) {
-    task.worker = null;
-    current = null;
+  /** Called by the worker thread only, with no task held. */
+  void begin(Task task) {
+    CURRENT.setRelease(this, task);
+  }
+
+  /** Called by the worker thread only: releases the task and clears any interrupt left for it. */
+  void end(Task task) {
+    while (!CURRENT.compareAndSet(this, task, null)) {
+      Thread.onSpinWait(); // an interrupter holds it for the time of Thread.interrupt()
+    }
     Thread.interrupted();
   }
 
-  synchronized void interruptIfRunning(Task task) {
-    if (current == task) {
-      thread.interrupt();
+  /** Interrupts the thread if, and only while, it holds {@code task}. */
+  boolean interruptIfRunning(Task task) {
+    if (!CURRENT.compareAndSet(this, task, INTERRUPTING)) {
+      return false;
     }
+    try {
+      thread.interrupt();
+    } finally {
+      CURRENT.setVolatile(this, task);
+    }
+    return true;
+  }
+
+  /** Worker thread only: one more result of {@code status} answered by this worker. */
+  void countAnswered(Status status) {
+    int i = status.ordinal();
+    COUNT.setOpaque(answered, i, answered[i] + 1);
+  }
+
+  /** Worker thread only: the processing time of one event it answered. */
+  void countTime(long nanos) {
+    TIMED_COUNT.setOpaque(this, timedCount + 1);
+    TIMED_NANOS.setOpaque(this, timedNanos + nanos);
+  }
+
+  long answered(Status status) {
+    return (long) COUNT.getOpaque(answered, status.ordinal());
+  }
+
+  long timedCount() {
+    return (long) TIMED_COUNT.getOpaque(this);
+  }
+
+  long timedNanos() {
+    return (long) TIMED_NANOS.getOpaque(this);
   }
 
   @Override
