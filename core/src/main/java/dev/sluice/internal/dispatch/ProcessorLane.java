@@ -134,7 +134,8 @@ final class ProcessorLane {
   }
 
   /**
-   * The worker's loop. Per event it does one queue operation, one {@code depth} decrement, one
+   * The worker's loop. Per event it does a share of one queue operation (it takes what is queued
+   * in batches, see {@link TaskBatch} and {@link #fairShare}), one {@code depth} decrement, one
    * clock read (which also ends the timing of the event before, when the worker went straight
    * from one to the next), a release store and a compare-and-set to publish the task to the
    * watchdog, and plain stores to count the result. The MDC keys are replaced in place and
@@ -145,11 +146,16 @@ final class ProcessorLane {
    * {@link #stopAndAbandon} finds it.
    */
   void workLoop(Worker worker) {
+    TaskBatch batch = worker.batch();
     boolean mdcSet = false;
     long untimed = 0; // start of the last event this worker answered, until the next clock read
     try {
       while (!stopped) {
-        Task task = ready.poll();
+        Task task = batch.peek();
+        if (task == null && batch.fill(ready, fairShare()) > 0) {
+          task = batch.peek();
+        }
+        boolean fromBatch = task != null;
         if (task == null) {
           if (untimed != 0) {
             worker.countTime(System.nanoTime() - untimed);
@@ -166,6 +172,9 @@ final class ProcessorLane {
           }
         }
         worker.begin(task);
+        if (fromBatch) {
+          batch.advance();
+        }
         if (depth.decrementAndGet() == lowWater) {
           pressure.relieved(this);
         }
@@ -196,6 +205,15 @@ final class ProcessorLane {
         clearMdc();
       }
     }
+  }
+
+  /**
+   * How many queued events one worker may take at once: all of them when it is the only worker
+   * (it would run them in this order anyway), otherwise its share of the queue, so events do not
+   * wait behind another event in one worker's batch while another worker is free.
+   */
+  private int fairShare() {
+    return workers.length == 1 ? TaskBatch.CAPACITY : depth.get() / workers.length;
   }
 
   private static void clearMdc() {
@@ -353,6 +371,9 @@ final class ProcessorLane {
       for (Task t : ready) {
         expireQueued(t, now);
       }
+      for (Worker w : workers) {
+        w.batch().forEachHeld(t -> expireQueued(t, now));
+      }
       if (sequencer != null) {
         sequencer.forEachWaiting(t -> expireQueued(t, now));
       }
@@ -415,6 +436,7 @@ final class ProcessorLane {
       sequencer.forEachWaiting(leftovers::add);
     }
     for (Worker w : workers) {
+      w.batch().forEachHeld(leftovers::add);
       Task t = w.current();
       if (t != null) {
         leftovers.add(t);

@@ -39,6 +39,7 @@ final class Worker implements Runnable {
 
   private final ProcessorLane lane;
   private final Thread thread;
+  private final TaskBatch batch = new TaskBatch();
   @SuppressWarnings("unused") // accessed through CURRENT
   private volatile Task current;
   /** Results this worker answered, by status ordinal; written only by the worker thread. */
@@ -58,6 +59,11 @@ final class Worker implements Runnable {
 
   Thread thread() {
     return thread;
+  }
+
+  /** The tasks this worker took from the queue and has not begun yet. */
+  TaskBatch batch() {
+    return batch;
   }
 
   /** The task this worker holds (taken from the queue, maybe not started yet), or null. */

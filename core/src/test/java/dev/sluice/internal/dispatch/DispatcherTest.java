@@ -439,6 +439,173 @@ class DispatcherTest {
     assertThat(d.load().get("slow")[0]).isLessThanOrEqualTo(100);
   }
 
+  @Test
+  void metersCountResultsByStatusTimeEachEventAndShowDepthAndInFlight() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CountDownLatch slowRunning = new CountDownLatch(1);
+    EventProcessor processor = (e, c) -> {
+      switch (e.dataAsString()) {
+        case "fail":
+          throw new ProcessingException("NOPE", "refused");
+        case "slow":
+          slowRunning.countDown();
+          gate.await();
+          return Result.ok(e.id());
+        default:
+          return Result.ok(e.id());
+      }
+    };
+    Dispatcher d = new Dispatcher(List.of(lane("m", processor, 1, 16, LONG, Ordering.NONE),
+        lane("t", stuck(new CountDownLatch(0), new CountDownLatch(0)), 1, 4,
+            Duration.ofMillis(100), Ordering.NONE)),
+        List.of(route("m", "m"), route("t", "t")), registry);
+    d.start();
+    started.add(d);
+
+    List<CompletableFuture<Result>> first = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      first.add(d.submit(event("m", i < 5 ? "ok" : "fail").toBuilder().id("a" + i).build(),
+          later()));
+    }
+    for (CompletableFuture<Result> f : first) {
+      result(f);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> timerCount(registry, "m") == 7);
+    assertThat(results(registry, "m", Status.OK)).isEqualTo(5);
+    assertThat(results(registry, "m", Status.ERROR)).isEqualTo(2);
+    assertThat(registry.get("sluice.processor.latency").tag("processor", "m").functionTimer()
+        .totalTime(TimeUnit.NANOSECONDS)).isPositive();
+
+    List<CompletableFuture<Result>> second = new ArrayList<>();
+    second.add(d.submit(event("m", "slow"), later()));
+    assertThat(slowRunning.await(5, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 3; i++) {
+      second.add(d.submit(event("m", "ok").toBuilder().id("b" + i).build(), later()));
+    }
+    assertThat(gauge(registry, "sluice.processor.in.flight", "m")).isEqualTo(1);
+    assertThat(gauge(registry, "sluice.processor.queue.depth", "m")).isEqualTo(3);
+    gate.countDown();
+    for (CompletableFuture<Result> f : second) {
+      assertThat(result(f).isOk()).isTrue();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        gauge(registry, "sluice.processor.in.flight", "m") == 0
+            && gauge(registry, "sluice.processor.queue.depth", "m") == 0
+            && timerCount(registry, "m") == 11);
+    assertThat(results(registry, "m", Status.OK)).isEqualTo(9);
+
+    // a timeout is counted once, by the watchdog that answered it, not again by the worker
+    assertThat(result(d.submit(event("t", "late"), later())).status())
+        .isEqualTo(Status.TIMEOUT);
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        gauge(registry, "sluice.processor.in.flight", "t") == 0);
+    assertThat(results(registry, "t", Status.TIMEOUT)).isEqualTo(1);
+    assertThat(d.completedCount()).isEqualTo(12);
+  }
+
+  @Test
+  void anInterruptForATimedOutEventNeverReachesTheNextEventOnTheSameWorker() throws Exception {
+    Map<String, Boolean> sawInterrupt = new ConcurrentHashMap<>();
+    EventProcessor worksForAWhile = (e, c) -> {
+      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(
+          e.dataAsString()));
+      while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+      }
+      sawInterrupt.put(e.id(), Thread.currentThread().isInterrupted());
+      return Result.ok(e.id());
+    };
+    // one worker, so each event runs right after the one before on the same thread; run times
+    // around the timeout make the watchdog's interrupt race the end of an event
+    Dispatcher d = start(List.of(lane("w", worksForAWhile, 1, 128, Duration.ofMillis(15),
+        Ordering.NONE)), List.of(route("w", "w")));
+    Map<String, CompletableFuture<Result>> results = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 60; i++) {
+      results.put("e" + i, d.submit(Event.builder().id("e" + i).source("/t").type("w")
+          .data(String.valueOf(i % 4 == 0 ? 25 : i % 30), "text/plain").build(), later()));
+    }
+    int timedOut = 0;
+    for (Map.Entry<String, CompletableFuture<Result>> r : results.entrySet()) {
+      Result result = result(r.getValue());
+      await().atMost(Duration.ofSeconds(30)).until(() -> sawInterrupt.containsKey(r.getKey()));
+      if (result.status() == Status.TIMEOUT) {
+        timedOut++;
+      } else {
+        assertThat(result.isOk()).isTrue();
+        assertThat(sawInterrupt.get(r.getKey())).as("interrupted: %s", r.getKey()).isFalse();
+      }
+    }
+    assertThat(timedOut).isPositive();
+  }
+
+  @Test
+  void eventsAWorkerTookInOneBatchStillExpireAndAreReportedAbandoned() throws Exception {
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch secondRunning = new CountDownLatch(1);
+    AtomicInteger processedAfterSecond = new AtomicInteger();
+    EventProcessor processor = (e, c) -> {
+      switch (e.dataAsString()) {
+        case "first":
+          firstRunning.countDown();
+          releaseFirst.await();
+          return Result.ok(e.id());
+        case "second":
+          secondRunning.countDown();
+          new CountDownLatch(1).await(); // until the stop interrupts it
+          return Result.ok(e.id());
+        default:
+          processedAfterSecond.incrementAndGet();
+          return Result.ok(e.id());
+      }
+    };
+    Dispatcher d = start(List.of(lane("b", processor, 1, 16, LONG, Ordering.NONE)),
+        List.of(route("b", "b")));
+    CompletableFuture<Result> first = d.submit(event("b", "first"), later());
+    assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
+    // queued while the only worker is busy: it takes them all at once when it comes back
+    CompletableFuture<Result> second = d.submit(event("b", "second"), later());
+    List<CompletableFuture<Result>> shortLived = new ArrayList<>();
+    List<CompletableFuture<Result>> longLived = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      shortLived.add(d.submit(event("b", "short").toBuilder().id("s" + i).build(),
+          Instant.now().plusMillis(300)));
+      longLived.add(d.submit(event("b", "long").toBuilder().id("l" + i).build(), later()));
+    }
+    releaseFirst.countDown();
+    assertThat(result(first).isOk()).isTrue();
+    assertThat(secondRunning.await(5, TimeUnit.SECONDS)).isTrue();
+
+    for (CompletableFuture<Result> f : shortLived) {
+      Result r = result(f); // answered by the watchdog while the worker still holds them
+      assertThat(r.status()).isEqualTo(Status.TIMEOUT);
+      assertThat(r.errorMessage().orElseThrow()).contains("not processed");
+    }
+    assertThat(second).isNotDone();
+
+    DrainReport report = d.drain(Duration.ofMillis(100));
+    assertThat(report.abandonedEventIds()).containsExactlyInAnyOrder("second", "l0", "l1", "l2");
+    for (CompletableFuture<Result> f : longLived) {
+      assertThat(result(f).errorCode()).contains("ABANDONED");
+    }
+    assertThat(result(second).errorCode()).contains("ABANDONED");
+    assertThat(processedAfterSecond.get()).isZero();
+  }
+
+  private static long results(SimpleMeterRegistry registry, String lane, Status status) {
+    return (long) registry.get("sluice.processor.results").tag("processor", lane)
+        .tag("status", status.name()).functionCounter().count();
+  }
+
+  private static long timerCount(SimpleMeterRegistry registry, String lane) {
+    return (long) registry.get("sluice.processor.latency").tag("processor", lane)
+        .functionTimer().count();
+  }
+
+  private static int gauge(SimpleMeterRegistry registry, String name, String lane) {
+    return (int) registry.get(name).tag("processor", lane).gauge().value();
+  }
+
   private static final class RecordingSource implements PausableSource {
     private final List<String> calls;
 
