@@ -2,10 +2,12 @@ package dev.sluice.benchmarks;
 
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,15 +18,14 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 import org.slf4j.MDC;
 
 /**
  * Where a dispatched event's time goes, on one thread: each method repeats one step that the
- * dispatcher adds per event on top of a plain queue hand-off (see {@code ProcessorLane.submit},
- * {@code runBlocking} and {@code LaneMetrics.record}). Single-threaded, so it shows the work, not
- * the cache-line traffic between producer and worker. Not part of the default dispatch run:
- * {@code java -jar benchmarks/target/benchmarks.jar DispatchCostBenchmark}.
+ * dispatcher adds per event on top of a plain queue hand-off (see {@code Dispatcher.submit},
+ * {@code ProcessorLane.workLoop} and {@code runBlocking}). Single-threaded, so it shows the
+ * work, not the cache-line traffic between producer and worker. Not part of the default dispatch
+ * run: {@code java -jar benchmarks/target/benchmarks.jar DispatchCostBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -33,13 +34,16 @@ import org.slf4j.MDC;
 @Fork(1)
 @State(Scope.Thread)
 public class DispatchCostBenchmark {
+  private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+
   private final Event event = DispatchFixture.EVENT;
   private final Instant deadline = DispatchFixture.farDeadline();
-  private final LongAdder ok = new LongAdder();
-  private final LongAdder timed = new LongAdder();
-  private final LongAdder timedNanos = new LongAdder();
+  private final long wallMillis = System.currentTimeMillis();
+  private final long offsetNanos = System.nanoTime() - wallMillis * 1_000_000L;
+  private final long[] counts = new long[4];
   private final ClassLoader loader = DispatchFixture.class.getClassLoader();
-  private final Object monitor = new Object();
+  private final AtomicReference<Object> current = new AtomicReference<>();
+  private final Object task = new Object();
   private final BiConsumer<Result, Throwable> callback = (r, t) -> { };
   private final Result result = Result.ok(event.id());
 
@@ -49,11 +53,11 @@ public class DispatchCostBenchmark {
     return DispatchFixture.process(event);
   }
 
-  /** {@code Dispatcher.submit}: nanoTime plus the remaining time to an {@code Instant}. */
+  /** {@code Dispatcher.submit}: the deadline against the watchdog's wall-clock reading. */
   @Benchmark
   public long deadlineArithmetic() {
-    long now = System.nanoTime();
-    return now + (deadline.toEpochMilli() - System.currentTimeMillis()) * 1_000_000L;
+    long remaining = deadline.toEpochMilli() - wallMillis;
+    return (wallMillis + Math.min(remaining, 86_400_000L)) * 1_000_000L + offsetNanos;
   }
 
   /** The answer: a future per task, completed by the worker, plus the caller's callback. */
@@ -65,22 +69,25 @@ public class DispatchCostBenchmark {
     return chained;
   }
 
-  /** {@code LaneMetrics.record}: a counter and a timer, with the two nanoTime reads. */
+  /** {@code workLoop}: the one clock read per event (start, and end of the event before). */
   @Benchmark
-  public void meters() {
-    long started = System.nanoTime();
-    ok.increment();
-    timed.increment();
-    timedNanos.add(System.nanoTime() - started);
+  public long clockRead() {
+    return System.nanoTime();
   }
 
-  /** {@code runBlocking}: the event id and type in the MDC around the processor. */
+  /** {@code Worker.countAnswered} and {@code countTime}: three single-writer opaque stores. */
+  @Benchmark
+  public void meters() {
+    COUNT.setOpaque(counts, 0, counts[0] + 1);
+    COUNT.setOpaque(counts, 1, counts[1] + 1);
+    COUNT.setOpaque(counts, 2, counts[2] + 17);
+  }
+
+  /** {@code workLoop}: the event id and type put in the MDC, replacing the previous event's. */
   @Benchmark
   public void mdc() {
     MDC.put("event.id", event.id());
     MDC.put("event.type", event.type());
-    MDC.remove("event.id");
-    MDC.remove("event.type");
   }
 
   /** {@code runBlocking}: the plugin's class loader as context class loader, then restored. */
@@ -92,15 +99,12 @@ public class DispatchCostBenchmark {
     thread.setContextClassLoader(previous);
   }
 
-  /** {@code Worker.begin} and {@code end}: two monitor enters and the interrupt clear. */
+  /** {@code Worker.begin} and {@code end}: a release store, a compare-and-set, the interrupt
+   * clear. */
   @Benchmark
-  public boolean workerMonitors(Blackhole bh) {
-    synchronized (monitor) {
-      bh.consume(monitor);
-    }
-    synchronized (monitor) {
-      bh.consume(monitor);
-    }
+  public boolean workerHandOver() {
+    current.setRelease(task);
+    current.compareAndSet(task, null);
     return Thread.interrupted();
   }
 }

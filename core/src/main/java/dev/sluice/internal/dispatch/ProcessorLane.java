@@ -240,7 +240,7 @@ final class ProcessorLane {
       release(task);
       return false;
     }
-    task.startedNanos = now | 1L;
+    task.markStarted(now);
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     if (previous != pluginLoader) {
@@ -281,7 +281,7 @@ final class ProcessorLane {
       release(task);
       return;
     }
-    task.startedNanos = now | 1L;
+    task.markStarted(now);
     asyncRunning.incrementAndGet();
     asyncInFlight.add(task);
     worker.end(task); // from here on the stage, not this worker, holds the task

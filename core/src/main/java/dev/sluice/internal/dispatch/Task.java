@@ -3,6 +3,8 @@ package dev.sluice.internal.dispatch;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,11 +14,21 @@ import java.util.concurrent.CompletableFuture;
  * {@link #fail} count the result in the lane's metrics.
  */
 final class Task extends CompletableFuture<Result> {
+  private static final VarHandle STARTED;
+
+  static {
+    try {
+      STARTED = MethodHandles.lookup().findVarHandle(Task.class, "startedNanos", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   final ProcessorLane lane;
   final Event event;
   /** Absolute {@link System#nanoTime()} after which the sender no longer waits. */
   final long senderDeadlineNanos;
-  /** Set when a worker starts processing; 0 while queued. */
+  /** Set when a worker starts processing ({@link #markStarted}); 0 while queued. */
   volatile long startedNanos;
   /** For async processors: the stage to cancel on timeout. */
   volatile CompletableFuture<?> asyncStage;
@@ -25,6 +37,14 @@ final class Task extends CompletableFuture<Result> {
     this.lane = lane;
     this.event = event;
     this.senderDeadlineNanos = senderDeadlineNanos;
+  }
+
+  /**
+   * Worker thread: records the start (never 0). A release store: the watchdog reads it after it
+   * read the worker's current task, which was published before, so no full fence is needed.
+   */
+  void markStarted(long nanos) {
+    STARTED.setRelease(this, nanos | 1L);
   }
 
   /** Completes unless already complete and counts it in the lane's meters; true if it did. */
