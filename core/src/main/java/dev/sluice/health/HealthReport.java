@@ -9,16 +9,16 @@ import java.util.Objects;
  * The server's health: up when it is and every component is, with each component's
  * {@link Health} by indicator name.
  *
- * @param up whether the whole server is up (live, or ready)
+ * @param isUp whether the whole server is up (live, or ready)
  * @param components each indicator's health, in registration order
  */
-public record HealthReport(boolean up, Map<String, Health> components) {
+public record HealthReport(boolean isUp, Map<String, Health> components) {
   public HealthReport {
     components = Collections.unmodifiableMap(new LinkedHashMap<>(
         Objects.requireNonNull(components, "components")));
   }
 
   public String status() {
-    return up ? "UP" : "DOWN";
+    return isUp ? "UP" : "DOWN";
   }
 }

@@ -233,9 +233,11 @@ public final class Engine {
     }
     LOG.info("store: {}", storeDescription);
     for (ProcessorConfig pc : config.processors()) {
-      LOG.info("processor '{}' resilience: {} attempts (backoff {}ms to {}ms), circuit breaker {}",
-          pc.name(), pc.retry().maxAttempts(), pc.retry().initialBackoff().toMillis(),
-          pc.retry().maxBackoff().toMillis(), pc.circuitBreaker().enabled()
+      LOG.info("processor '{}' resilience: {}, circuit breaker {}", pc.name(),
+          pc.retry().retries() ? pc.retry().maxAttempts() + " attempts (backoff "
+              + pc.retry().initialBackoff().toMillis() + "ms to "
+              + pc.retry().maxBackoff().toMillis() + "ms)" : "no retries",
+          pc.circuitBreaker().enabled()
               ? "opens at " + pc.circuitBreaker().failureRateThreshold() + "% failed of the last "
                   + pc.circuitBreaker().slidingWindow() + " calls"
               : "disabled");
