@@ -46,11 +46,27 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
     try {
       result = delegate.process(event, context);
     } catch (Exception | Error e) {
-      record(start, null, e);
+      if (cutShort(e, context)) {
+        breaker.releasePermission();
+      } else {
+        record(start, null, e);
+      }
       throw e;
     }
     record(start, result, null);
     return result;
+  }
+
+  /**
+   * A call interrupted or cancelled before its deadline was cut short by the engine (a fan-out
+   * that has its answer, a stopping server), which says nothing about the processor's health;
+   * one interrupted at its deadline was too slow, which does.
+   */
+  private static boolean cutShort(Throwable t, ProcessorContext context) {
+    boolean interrupted = t instanceof InterruptedException
+        || t instanceof java.util.concurrent.CancellationException
+        || Thread.currentThread().isInterrupted();
+    return interrupted && java.time.Instant.now().isBefore(context.deadline());
   }
 
   @Override
@@ -59,7 +75,14 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
       return CompletableFuture.completedFuture(refusal(event));
     }
     long start = System.nanoTime();
-    return delegateAsync(event, context).whenComplete((r, t) -> record(start, r, unwrapOrNull(t)));
+    return delegateAsync(event, context).whenComplete((r, t) -> {
+      Throwable cause = unwrapOrNull(t);
+      if (cause != null && cutShort(cause, context)) {
+        breaker.releasePermission();
+      } else {
+        record(start, r, cause);
+      }
+    });
   }
 
   private static Throwable unwrapOrNull(Throwable t) {

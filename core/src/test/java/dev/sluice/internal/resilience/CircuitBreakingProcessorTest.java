@@ -95,6 +95,35 @@ class CircuitBreakingProcessorTest {
   }
 
   @Test
+  void callsCutShortBeforeTheirDeadlineDoNotCount() {
+    EventProcessor cancelled = (event, context) -> {
+      throw new InterruptedException("a fan-out has its answer");
+    };
+    CircuitBreakingProcessor p = new CircuitBreakingProcessor(cancelled, "p", breaker);
+    for (int i = 0; i < 10; i++) {
+      assertThatThrownBy(() -> p.process(EVENT, DeadlineContext.far()))
+          .isInstanceOf(InterruptedException.class);
+    }
+
+    assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void callsInterruptedAtTheirDeadlineWereTooSlowAndCount() {
+    EventProcessor slow = (event, context) -> {
+      throw new InterruptedException("processor timeout");
+    };
+    CircuitBreakingProcessor p = new CircuitBreakingProcessor(slow, "p", breaker);
+    DeadlineContext passed = new DeadlineContext(java.time.Instant.now().minusSeconds(1));
+    for (int i = 0; i < 4; i++) {
+      assertThatThrownBy(() -> p.process(EVENT, passed)).isInstanceOf(InterruptedException.class);
+    }
+
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+  }
+
+  @Test
   void aDisabledBreakerNeverRefuses() throws Exception {
     CircuitBreaker disabled = new Breakers(new SimpleMeterRegistry())
         .create("processor:q", BreakerPolicy.DISABLED);
