@@ -15,10 +15,23 @@ import java.util.Objects;
  * @param timeout how long one event may take
  * @param ordering whether events with the same partition key keep their order
  * @param settings its {@code settings} map, read by the processor
+ * @param retry how its retryable failures are retried
+ * @param circuitBreaker when its calls are refused because it keeps failing
  */
 public record ProcessorConfig(String name, String processor, List<String> types, int concurrency,
-    int queueCapacity, Duration timeout, Ordering ordering, Settings settings) {
+    int queueCapacity, Duration timeout, Ordering ordering, Settings settings, RetryPolicy retry,
+    BreakerPolicy circuitBreaker) {
+
+  /** A processor with the default retry and circuit breaker. */
+  public ProcessorConfig(String name, String processor, List<String> types, int concurrency,
+      int queueCapacity, Duration timeout, Ordering ordering, Settings settings) {
+    this(name, processor, types, concurrency, queueCapacity, timeout, ordering, settings,
+        RetryPolicy.DEFAULT, BreakerPolicy.DEFAULT);
+  }
+
   public ProcessorConfig {
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(circuitBreaker, "circuitBreaker");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(processor, "processor");
     types = List.copyOf(types);

@@ -21,11 +21,22 @@ import java.util.Objects;
  * @param store the {@code store} section, read by the store plugin
  * @param security the {@code security} section, read by the security module
  * @param admin the {@code admin} section, read by the admin endpoint
+ * @param resilience the {@code resilience} section: breakers of the outbound dependencies
  */
 public record SluiceConfig(ServerConfig server, TransportConfig transport,
     List<ProcessorConfig> processors, List<RouteConfig> routes, Settings store,
-    Settings security, Settings admin) {
+    Settings security, Settings admin, ResilienceConfig resilience) {
+
+  /** A configuration with the default {@code resilience} section. */
+  public SluiceConfig(ServerConfig server, TransportConfig transport,
+      List<ProcessorConfig> processors, List<RouteConfig> routes, Settings store,
+      Settings security, Settings admin) {
+    this(server, transport, processors, routes, store, security, admin,
+        ResilienceConfig.DEFAULT);
+  }
+
   public SluiceConfig {
+    Objects.requireNonNull(resilience, "resilience");
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(transport, "transport");
     processors = List.copyOf(processors);

@@ -15,7 +15,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import dev.sluice.health.HealthIndicator;
+import dev.sluice.health.HealthReport;
 
 /**
  * A Sluice server: the configured transport's event source, the dispatcher and its processors.
@@ -80,6 +85,33 @@ public final class SluiceServer implements AutoCloseable {
     return engine.metrics();
   }
 
+  /**
+   * Whether the process works: up from {@link #start()} until {@link #stop()}. A supervisor
+   * restarts a server that is not live.
+   */
+  public HealthReport liveness() {
+    return engine.liveness();
+  }
+
+  /**
+   * Whether the server can serve now, with each component's details: the source (listening,
+   * connected), the store (its circuit breaker), the circuit breakers of outbound dependencies,
+   * and indicators added with {@link Builder#healthIndicator}. Cheap and thread-safe.
+   */
+  public HealthReport readiness() {
+    return engine.readiness();
+  }
+
+  /** Every circuit breaker's state by name ({@code processor:orders}, {@code store}, ...). */
+  public Map<String, String> breakerStates() {
+    return engine.breakerStates();
+  }
+
+  /** Whether intake of {@code processor}'s event types is paused because its breaker is open. */
+  public boolean isIntakePaused(String processor) {
+    return engine.isIntakePaused(processor);
+  }
+
   /** Stops within {@code server.drain-timeout}. */
   public DrainReport stop() {
     return engine.stop(engine.config().server().drainTimeout());
@@ -110,6 +142,7 @@ public final class SluiceServer implements AutoCloseable {
     private EventStore store;
     private Authenticator authenticator = Authenticator.none();
     private EventGuard guard = EventGuard.allowAll();
+    private final List<HealthIndicator> healthIndicators = new ArrayList<>();
 
     private Builder(SluiceConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -166,6 +199,12 @@ public final class SluiceServer implements AutoCloseable {
       return this;
     }
 
+    /** Adds a component to the server's readiness, such as a database ping. */
+    public Builder healthIndicator(HealthIndicator indicator) {
+      healthIndicators.add(Objects.requireNonNull(indicator, "indicator"));
+      return this;
+    }
+
     /**
      * Checks the configuration against the plugins and assembles the server, without I/O.
      *
@@ -178,7 +217,7 @@ public final class SluiceServer implements AutoCloseable {
           : Plugins.load(base.resolve(config.server().pluginsDirectory()));
       return new SluiceServer(new Engine(config, loaded,
           metrics != null ? metrics : new SimpleMeterRegistry(), base, locks, state, store,
-          authenticator, guard));
+          authenticator, guard, healthIndicators));
     }
   }
 }

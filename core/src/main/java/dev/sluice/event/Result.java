@@ -22,15 +22,22 @@ public final class Result {
   private final String dataContentType;
   private final String errorCode;
   private final String errorMessage;
+  private final boolean deadLettered;
 
   private Result(String eventId, Status status, byte[] data, String dataContentType,
       String errorCode, String errorMessage) {
+    this(eventId, status, data, dataContentType, errorCode, errorMessage, false);
+  }
+
+  private Result(String eventId, Status status, byte[] data, String dataContentType,
+      String errorCode, String errorMessage, boolean deadLettered) {
     this.eventId = Objects.requireNonNull(eventId, "eventId");
     this.status = Objects.requireNonNull(status, "status");
     this.data = data == null || data.length == 0 ? NO_DATA : data;
     this.dataContentType = dataContentType;
     this.errorCode = errorCode;
     this.errorMessage = errorMessage;
+    this.deadLettered = deadLettered;
   }
 
   /** A successful result without data. */
@@ -114,7 +121,26 @@ public final class Result {
 
   /** The same result answered for another event id (fan-out, stored results). */
   public Result withEventId(String newEventId) {
-    return new Result(newEventId, status, data, dataContentType, errorCode, errorMessage);
+    return new Result(newEventId, status, data, dataContentType, errorCode, errorMessage,
+        deadLettered);
+  }
+
+  /**
+   * Whether the engine gave up on the event and kept it as a dead letter: its processor failed
+   * and its retries are used up. The sender still gets this (failed) result; a broker source
+   * that sees the mark routes the event to its dead-letter exchange or topic and acknowledges
+   * it, instead of redelivering it. Never set on a result decoded from the wire.
+   */
+  public boolean isDeadLettered() {
+    return deadLettered;
+  }
+
+  /** This failure marked as dead-lettered; see {@link #isDeadLettered()}. */
+  public Result asDeadLettered() {
+    if (status == Status.OK) {
+      throw new IllegalStateException("an OK result cannot be dead-lettered");
+    }
+    return new Result(eventId, status, data, dataContentType, errorCode, errorMessage, true);
   }
 
   @Override
@@ -129,7 +155,8 @@ public final class Result {
     return eventId.equals(r.eventId) && status == r.status
         && java.util.Arrays.equals(data, r.data)
         && Objects.equals(dataContentType, r.dataContentType)
-        && Objects.equals(errorCode, r.errorCode) && Objects.equals(errorMessage, r.errorMessage);
+        && Objects.equals(errorCode, r.errorCode) && Objects.equals(errorMessage, r.errorMessage)
+        && deadLettered == r.deadLettered;
   }
 
   @Override
@@ -143,6 +170,9 @@ public final class Result {
         .append(", status=").append(status);
     if (errorCode != null) {
       sb.append(", code=").append(errorCode).append(", message=").append(errorMessage);
+    }
+    if (deadLettered) {
+      sb.append(", dead-lettered");
     }
     return sb.append(", data=").append(data.length).append(" bytes}").toString();
   }

@@ -21,7 +21,7 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public EventSource createSource(TransportContext context) {
-    return new InMemorySource(InMemorySettings.from(context.settings()));
+    return new InMemorySource(InMemorySettings.from(context.settings()), context.metrics());
   }
 
   @Override

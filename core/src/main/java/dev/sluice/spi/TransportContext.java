@@ -1,6 +1,8 @@
 package dev.sluice.spi;
 
+import dev.sluice.config.DependencyPolicy;
 import dev.sluice.config.Settings;
+import dev.sluice.resilience.DependencyGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,5 +35,14 @@ public interface TransportContext {
   /** What a client presents when the server requires authentication; empty for anonymous. */
   default Optional<Credentials> credentials() {
     return Optional.empty();
+  }
+
+  /**
+   * A circuit breaker and call timeout for an outbound dependency of this transport, such as
+   * its publisher, configured from {@code resilience.outbound}. In a server it is reported in
+   * readiness and metrics under {@code name}; asking twice for one name gives the same guard.
+   */
+  default DependencyGuard dependency(String name) {
+    return DependencyGuard.of(name, DependencyPolicy.DEFAULT);
   }
 }

@@ -270,6 +270,6 @@ class ConfigProblemsTest {
         "  line 9: processors[0].concurrency: expected a whole number, got 'many'",
         "  line 12: routes[0].processors: unknown processor 'b'; configured processors: a",
         "  line 13: extra: unknown key; valid keys: server, transport, processors, routes,"
-            + " store, security, admin"));
+            + " store, security, admin, resilience"));
   }
 }

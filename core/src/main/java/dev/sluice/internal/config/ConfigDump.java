@@ -57,6 +57,14 @@ public final class ConfigDump {
       m.put(PROCESSOR_TIMEOUT.name(), PROCESSOR_TIMEOUT.print(p.timeout()));
       m.put(ORDERING.name(), ORDERING.print(p.ordering()));
       m.put(PROCESSOR_SETTINGS.name(), p.settings().toMap());
+      Map<String, Object> retry = new LinkedHashMap<>();
+      retry.put(MAX_ATTEMPTS.name(), p.retry().maxAttempts());
+      retry.put(INITIAL_BACKOFF.name(), INITIAL_BACKOFF.print(p.retry().initialBackoff()));
+      retry.put(MAX_BACKOFF.name(), MAX_BACKOFF.print(p.retry().maxBackoff()));
+      retry.put(MULTIPLIER.name(), p.retry().multiplier());
+      retry.put(JITTER.name(), p.retry().jitter());
+      m.put(PROCESSOR_RETRY.name(), retry);
+      m.put(PROCESSOR_BREAKER.name(), PROCESSOR_BREAKER_KEYS.dump(p.circuitBreaker()));
       processors.add(m);
     }
     root.put(PROCESSORS.name(), processors);
@@ -75,6 +83,17 @@ public final class ConfigDump {
     root.put(STORE.name(), config.store().toMap());
     root.put(SECURITY.name(), config.security().toMap());
     root.put(ADMIN.name(), config.admin().toMap());
+    Map<String, Object> resilience = new LinkedHashMap<>();
+    resilience.put(RESILIENCE_STORE.name(), dependency(config.resilience().store()));
+    resilience.put(RESILIENCE_OUTBOUND.name(), dependency(config.resilience().outbound()));
+    root.put(RESILIENCE.name(), resilience);
     return root;
+  }
+
+  private static Map<String, Object> dependency(dev.sluice.config.DependencyPolicy policy) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(CALL_TIMEOUT.name(), CALL_TIMEOUT.print(policy.callTimeout()));
+    m.put(DEPENDENCY_BREAKER.name(), DEPENDENCY_BREAKER_KEYS.dump(policy.breaker()));
+    return m;
   }
 }

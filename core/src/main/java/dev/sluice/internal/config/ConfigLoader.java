@@ -2,7 +2,11 @@ package dev.sluice.internal.config;
 
 import static dev.sluice.internal.config.CoreConfigDefs.*;
 
+import dev.sluice.config.BreakerPolicy;
 import dev.sluice.config.ConfigException;
+import dev.sluice.config.DependencyPolicy;
+import dev.sluice.config.ResilienceConfig;
+import dev.sluice.config.RetryPolicy;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.ConfigValues;
 import dev.sluice.config.ProcessorConfig;
@@ -93,13 +97,49 @@ public final class ConfigLoader {
     Settings store = orEmpty(top.get(STORE), STORE.name());
     Settings security = orEmpty(top.get(SECURITY), SECURITY.name());
     Settings admin = orEmpty(top.get(ADMIN), ADMIN.name());
+    ResilienceConfig resilience = resilience(orEmpty(top.get(RESILIENCE), RESILIENCE.name()));
 
     if (!problems.isEmpty()) {
       ConfigException e =
           new ConfigException(origin, ordered(problems, composed.unresolved()));
       throw composed.cause() == null ? e : withCause(e, composed.cause());
     }
-    return new SluiceConfig(server, transport, processors, routes, store, security, admin);
+    return new SluiceConfig(server, transport, processors, routes, store, security, admin,
+        resilience);
+  }
+
+  private ResilienceConfig resilience(Settings section) {
+    ConfigValues v = RESILIENCE_DEF.bind(section, problems);
+    return new ResilienceConfig(
+        dependency(STORE_RESILIENCE_DEF, orEmpty(v.get(RESILIENCE_STORE),
+            section.path() + "." + RESILIENCE_STORE.name())),
+        dependency(OUTBOUND_RESILIENCE_DEF, orEmpty(v.get(RESILIENCE_OUTBOUND),
+            section.path() + "." + RESILIENCE_OUTBOUND.name())));
+  }
+
+  private DependencyPolicy dependency(dev.sluice.config.ConfigDef def, Settings section) {
+    ConfigValues v = def.bind(section, problems);
+    Settings breaker = orEmpty(v.get(DEPENDENCY_BREAKER),
+        section.path() + "." + DEPENDENCY_BREAKER.name());
+    BreakerPolicy policy = DEPENDENCY_BREAKER_KEYS.policy(
+        DEPENDENCY_BREAKER_DEF.bind(breaker, problems));
+    return new DependencyPolicy(v.get(CALL_TIMEOUT), policy);
+  }
+
+  private RetryPolicy retry(Settings section) {
+    ConfigValues v = RETRY_DEF.bind(section, problems);
+    java.time.Duration initial = v.get(INITIAL_BACKOFF);
+    java.time.Duration max = v.get(MAX_BACKOFF);
+    if (max.compareTo(initial) < 0) {
+      problems.add(new ConfigProblem(section.path() + "." + MAX_BACKOFF.name(),
+          section.line(MAX_BACKOFF.name()) > 0 ? section.line(MAX_BACKOFF.name())
+              : section.line(),
+          "max-backoff (" + MAX_BACKOFF.print(max) + ") is shorter than initial-backoff ("
+              + INITIAL_BACKOFF.print(initial) + "); raise max-backoff or lower"
+              + " initial-backoff"));
+      return RetryPolicy.DEFAULT;
+    }
+    return new RetryPolicy(v.get(MAX_ATTEMPTS), initial, max, v.get(MULTIPLIER), v.get(JITTER));
   }
 
   private ServerConfig server(Settings section) {
@@ -147,13 +187,18 @@ public final class ConfigLoader {
                 + "': already used on line " + firstLine + "; names must be unique"));
       }
     }
+    Settings retrySection = v.get(PROCESSOR_RETRY);
+    RetryPolicy retry = retrySection == null ? RetryPolicy.DEFAULT : retry(retrySection);
+    Settings breakerSection = v.get(PROCESSOR_BREAKER);
+    BreakerPolicy breaker = breakerSection == null ? BreakerPolicy.DEFAULT
+        : PROCESSOR_BREAKER_KEYS.policy(BREAKER_DEF.bind(breakerSection, problems));
     if (problems.size() > before) {
       return Optional.empty();
     }
     String plugin = Optional.ofNullable(v.get(PROCESSOR_PLUGIN)).orElse(name);
     return Optional.of(new ProcessorConfig(name, plugin, v.get(PROCESSOR_TYPES),
         v.get(CONCURRENCY), v.get(QUEUE_CAPACITY), v.get(PROCESSOR_TIMEOUT), v.get(ORDERING),
-        v.get(PROCESSOR_SETTINGS)));
+        v.get(PROCESSOR_SETTINGS), retry, breaker));
   }
 
   /** Binds a route and checks, as a separate step, that it names configured processors. */

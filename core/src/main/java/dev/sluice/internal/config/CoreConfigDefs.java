@@ -1,9 +1,11 @@
 package dev.sluice.internal.config;
 
+import dev.sluice.config.BreakerPolicy;
 import dev.sluice.config.ConfigDef;
 import dev.sluice.config.ConfigKey;
 import dev.sluice.config.MergeMode;
 import dev.sluice.config.Ordering;
+import dev.sluice.config.RetryPolicy;
 import dev.sluice.config.Settings;
 import dev.sluice.config.Validator;
 import java.nio.file.Path;
@@ -57,11 +59,14 @@ final class CoreConfigDefs {
       .doc("TLS, users and access control; read by the security module.");
   static final ConfigKey<Settings> ADMIN = ConfigKey.section("admin")
       .doc("The admin endpoint; read by the admin module.");
+  static final ConfigKey<Settings> RESILIENCE = ConfigKey.section("resilience")
+      .doc("Circuit breakers and timeouts of outbound calls (the store, broker publishers)."
+          + " See [`resilience`](#resilience).");
 
   static final ConfigDef ROOT = ConfigDef.section("(top level)",
           "The sections of `conf/sluice.yaml`. Any other top-level key is an error.")
       .define(SERVER).define(TRANSPORT).define(PROCESSORS).define(ROUTES)
-      .define(STORE).define(SECURITY).define(ADMIN);
+      .define(STORE).define(SECURITY).define(ADMIN).define(RESILIENCE);
 
   // --- server
 
@@ -125,12 +130,145 @@ final class CoreConfigDefs {
           + " (different keys still run in parallel).");
   static final ConfigKey<Settings> PROCESSOR_SETTINGS = ConfigKey.section("settings")
       .doc("Free-form settings read by the processor itself.");
+  static final ConfigKey<Settings> PROCESSOR_RETRY = ConfigKey.section("retry")
+      .doc("How its retryable failures are retried. See [`processors[].retry`](#processorsretry).");
+  static final ConfigKey<Settings> PROCESSOR_BREAKER = ConfigKey.section("circuit-breaker")
+      .doc("When its events are refused because it keeps failing."
+          + " See [`processors[].circuit-breaker`](#processorscircuit-breaker).");
 
   static final ConfigDef PROCESSOR_DEF = ConfigDef.section("processors[]",
           "Each entry of the `processors` list runs one processor plugin.")
       .define(PROCESSOR_NAME).define(PROCESSOR_PLUGIN).define(PROCESSOR_TYPES)
       .define(CONCURRENCY).define(QUEUE_CAPACITY).define(PROCESSOR_TIMEOUT).define(ORDERING)
-      .define(PROCESSOR_SETTINGS);
+      .define(PROCESSOR_SETTINGS).define(PROCESSOR_RETRY).define(PROCESSOR_BREAKER);
+
+  // --- processors[].retry
+
+  static final ConfigKey<Integer> MAX_ATTEMPTS = ConfigKey.integer("max-attempts")
+      .defaultValue(RetryPolicy.DEFAULT.maxAttempts()).validator(Validator.atLeast(1))
+      .doc("Attempts in all, the first included; `1` turns retries off.");
+  static final ConfigKey<Duration> INITIAL_BACKOFF = ConfigKey.duration("initial-backoff")
+      .defaultValue(RetryPolicy.DEFAULT.initialBackoff()).validator(Validator.positive())
+      .doc("The wait before the second attempt.");
+  static final ConfigKey<Duration> MAX_BACKOFF = ConfigKey.duration("max-backoff")
+      .defaultValue(RetryPolicy.DEFAULT.maxBackoff()).validator(Validator.positive())
+      .doc("The longest wait between two attempts; at least `initial-backoff`.");
+  static final ConfigKey<Double> MULTIPLIER = ConfigKey.decimal("multiplier")
+      .defaultValue(RetryPolicy.DEFAULT.multiplier())
+      .validator(Validator.of("at least 1.0", (Double d) -> d >= 1.0))
+      .doc("How much each wait grows over the one before.");
+  static final ConfigKey<Double> JITTER = ConfigKey.decimal("jitter")
+      .defaultValue(RetryPolicy.DEFAULT.jitter())
+      .validator(Validator.of("from 0.0 to below 1.0", (Double d) -> d >= 0.0 && d < 1.0))
+      .doc("The random spread of each wait as a fraction of it, so that many failed events do"
+          + " not retry in step.");
+
+  static final ConfigDef RETRY_DEF = ConfigDef.section("processors[].retry",
+          "Retries of failures the processor marks retryable (`ProcessingException.retryable`,"
+              + " or a result with status `TIMEOUT`, `UNAVAILABLE` or `OVERLOADED`), with"
+              + " exponential backoff and jitter. They run within the event's processing: the"
+              + " processor's `timeout` and the sender's deadline bound all attempts together,"
+              + " and a retry whose wait would end past the deadline is not made. When the"
+              + " attempts are used up, the event is dead-lettered (see docs/operations.md).")
+      .define(MAX_ATTEMPTS).define(INITIAL_BACKOFF).define(MAX_BACKOFF).define(MULTIPLIER)
+      .define(JITTER);
+
+  // --- processors[].circuit-breaker, resilience.*.circuit-breaker
+
+  static final BreakerKeys PROCESSOR_BREAKER_KEYS = new BreakerKeys(BreakerPolicy.DEFAULT);
+  static final ConfigDef BREAKER_DEF = PROCESSOR_BREAKER_KEYS.def(
+      "processors[].circuit-breaker",
+      "A circuit breaker per processor. It counts failed calls (retryable failures and"
+          + " unexpected exceptions, not deliberate error results); when too many of the latest"
+          + " calls failed it opens, and the processor's events get `UNAVAILABLE` at once"
+          + " while broker sources pause intake of its event types. After `wait-in-open` it"
+          + " lets `half-open-calls` trial events through and closes again if they succeed.");
+
+  /** The keys of a circuit-breaker section, with the defaults of its owner. */
+  static final class BreakerKeys {
+    final ConfigKey<Boolean> enabled;
+    final ConfigKey<Double> failureRate;
+    final ConfigKey<Integer> minimumCalls;
+    final ConfigKey<Integer> slidingWindow;
+    final ConfigKey<Duration> waitInOpen;
+    final ConfigKey<Integer> halfOpenCalls;
+
+    BreakerKeys(BreakerPolicy defaults) {
+      enabled = ConfigKey.bool("enabled").defaultValue(defaults.enabled())
+          .doc("`false` never refuses a call.");
+      failureRate = ConfigKey.decimal("failure-rate-threshold")
+          .defaultValue(defaults.failureRateThreshold())
+          .validator(Validator.of("above 0 and at most 100", (Double d) -> d > 0 && d <= 100))
+          .doc("The percentage of failed calls, among those counted, that opens the breaker.");
+      minimumCalls = ConfigKey.integer("minimum-calls").defaultValue(defaults.minimumCalls())
+          .validator(Validator.atLeast(1))
+          .doc("How many calls are counted before the failure rate is judged.");
+      slidingWindow = ConfigKey.integer("sliding-window").defaultValue(defaults.slidingWindow())
+          .validator(Validator.atLeast(1))
+          .doc("How many of the latest calls are counted.");
+      waitInOpen = ConfigKey.duration("wait-in-open").defaultValue(defaults.waitInOpen())
+          .validator(Validator.positive())
+          .doc("How long the breaker stays open before it lets trial calls through.");
+      halfOpenCalls = ConfigKey.integer("half-open-calls").defaultValue(defaults.halfOpenCalls())
+          .validator(Validator.atLeast(1))
+          .doc("How many trial calls decide whether it closes again.");
+    }
+
+    ConfigDef def(String section, String documentation) {
+      return ConfigDef.section(section, documentation).define(enabled).define(failureRate)
+          .define(minimumCalls).define(slidingWindow).define(waitInOpen).define(halfOpenCalls);
+    }
+
+    BreakerPolicy policy(dev.sluice.config.ConfigValues v) {
+      return new BreakerPolicy(v.get(enabled), v.get(failureRate), v.get(minimumCalls),
+          v.get(slidingWindow), v.get(waitInOpen), v.get(halfOpenCalls));
+    }
+
+    java.util.Map<String, Object> dump(BreakerPolicy p) {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put(enabled.name(), p.enabled());
+      m.put(failureRate.name(), p.failureRateThreshold());
+      m.put(minimumCalls.name(), p.minimumCalls());
+      m.put(slidingWindow.name(), p.slidingWindow());
+      m.put(waitInOpen.name(), waitInOpen.print(p.waitInOpen()));
+      m.put(halfOpenCalls.name(), p.halfOpenCalls());
+      return m;
+    }
+  }
+
+  // --- resilience
+
+  static final ConfigKey<Settings> RESILIENCE_STORE = ConfigKey.section("store")
+      .doc("Calls to the event store. See [`resilience.store`](#resiliencestore).");
+  static final ConfigKey<Settings> RESILIENCE_OUTBOUND = ConfigKey.section("outbound")
+      .doc("Calls to other dependencies, such as broker publishers."
+          + " See [`resilience.outbound`](#resilienceoutbound).");
+  static final ConfigDef RESILIENCE_DEF = ConfigDef.section("resilience",
+          "How the server guards its outbound dependencies: a call timeout and a circuit"
+              + " breaker for each. Processors have their own `retry` and `circuit-breaker`.")
+      .define(RESILIENCE_STORE).define(RESILIENCE_OUTBOUND);
+
+  static final ConfigKey<Duration> CALL_TIMEOUT = ConfigKey.duration("call-timeout")
+      .defaultValue(dev.sluice.config.DependencyPolicy.DEFAULT.callTimeout())
+      .validator(Validator.positive())
+      .doc("How long one call may take before it fails and counts as a failure.");
+  static final ConfigKey<Settings> DEPENDENCY_BREAKER = ConfigKey.section("circuit-breaker")
+      .doc("The dependency's circuit breaker: the same keys as"
+          + " [`processors[].circuit-breaker`](#processorscircuit-breaker), with the defaults"
+          + " of [`resilience.*.circuit-breaker`](#resiliencecircuit-breaker).");
+  static final ConfigDef STORE_RESILIENCE_DEF = ConfigDef.section("resilience.store",
+          "Calls to the event store. While its breaker is open, events that need the store get"
+              + " `UNAVAILABLE` (code `STORE_UNAVAILABLE`) at once and the server is not ready.")
+      .define(CALL_TIMEOUT).define(DEPENDENCY_BREAKER);
+  static final ConfigDef OUTBOUND_RESILIENCE_DEF = ConfigDef.section("resilience.outbound",
+          "Calls to other dependencies through `TransportContext.dependency(name)`, such as a"
+              + " broker publisher.")
+      .define(CALL_TIMEOUT).define(DEPENDENCY_BREAKER);
+  static final BreakerKeys DEPENDENCY_BREAKER_KEYS =
+      new BreakerKeys(BreakerPolicy.DEPENDENCY_DEFAULT);
+  static final ConfigDef DEPENDENCY_BREAKER_DEF = DEPENDENCY_BREAKER_KEYS.def(
+      "resilience.*.circuit-breaker",
+      "The circuit breaker of `resilience.store` and `resilience.outbound`.");
 
   // --- routes
 
@@ -155,5 +293,6 @@ final class CoreConfigDefs {
 
   /** The core sections, in reference order. */
   static final List<ConfigDef> ALL =
-      List.of(ROOT, SERVER_DEF, TRANSPORT_DEF, PROCESSOR_DEF, ROUTE_DEF);
+      List.of(ROOT, SERVER_DEF, TRANSPORT_DEF, PROCESSOR_DEF, RETRY_DEF, BREAKER_DEF, ROUTE_DEF,
+          RESILIENCE_DEF, STORE_RESILIENCE_DEF, OUTBOUND_RESILIENCE_DEF, DEPENDENCY_BREAKER_DEF);
 }

@@ -46,6 +46,8 @@ final class ProcessorLane {
   private final String name;
   private final EventProcessor processor;
   private final AsyncEventProcessor asyncProcessor;
+  /** The engine's wrapper (breaker, retry, dead letter), asked before queueing; may be null. */
+  private final WrappedProcessor gate;
   private final ClassLoader pluginLoader;
   private final long timeoutNanos;
   private final int capacity;
@@ -67,7 +69,8 @@ final class ProcessorLane {
     this.spec = spec;
     this.name = spec.name();
     this.processor = spec.processor();
-    this.pluginLoader = processor.getClass().getClassLoader();
+    this.gate = processor instanceof WrappedProcessor ? (WrappedProcessor) processor : null;
+    this.pluginLoader = (gate != null ? gate.plugin() : processor).getClass().getClassLoader();
     this.asyncProcessor = processor instanceof AsyncEventProcessor
         ? (AsyncEventProcessor) processor : null;
     this.timeoutNanos = spec.timeout().toNanos();
@@ -112,6 +115,13 @@ final class ProcessorLane {
       task.fail(Status.UNAVAILABLE, "SHUTTING_DOWN",
           "processor '" + name + "' is stopping; send to another server or retry later");
       return task;
+    }
+    if (gate != null) {
+      Result refusal = gate.refuse(event);
+      if (refusal != null) {
+        task.complete(refusal);
+        return task;
+      }
     }
     int n = depth.incrementAndGet();
     if (n > capacity) {

@@ -2,6 +2,18 @@ package dev.sluice.internal.engine;
 
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigProblem;
+import dev.sluice.config.DependencyPolicy;
+import dev.sluice.health.HealthIndicator;
+import dev.sluice.health.HealthReport;
+import dev.sluice.internal.resilience.BreakerGuard;
+import dev.sluice.internal.resilience.BreakerIntakeControl;
+import dev.sluice.internal.resilience.Breakers;
+import dev.sluice.internal.resilience.ResilientEventStore;
+import dev.sluice.internal.resilience.ResilientProcessors;
+import dev.sluice.resilience.DependencyGuard;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.sluice.config.MergeMode;
 import dev.sluice.config.ProcessorConfig;
 import dev.sluice.config.RouteConfig;
@@ -63,13 +75,18 @@ public final class Engine {
   private final Dispatcher dispatcher;
   private final EventSink sink;
   private final String storeDescription;
-  private EventSource source;
+  private final Breakers breakers;
+  private final BreakerIntakeControl intake = new BreakerIntakeControl();
+  private final ScheduledExecutorService retryScheduler;
+  private final Map<String, DependencyGuard> dependencies = new ConcurrentHashMap<>();
+  private final ServerHealth health;
+  private volatile EventSource source;
   private volatile boolean running;
   private DrainReport stopReport;
 
   public Engine(SluiceConfig config, Plugins plugins, MeterRegistry metrics, Path baseDirectory,
       LockService locks, StateStore state, EventStore store, Authenticator authenticator,
-      EventGuard guard) {
+      EventGuard guard, List<HealthIndicator> healthIndicators) {
     this.config = config;
     this.plugins = plugins;
     this.metrics = metrics;
@@ -81,8 +98,19 @@ public final class Engine {
     LockService lockService = locks != null ? locks : memoryLocks;
     StateStore stateStore = state != null ? state
         : memoryLocks != null ? new InMemoryStateStore(memoryLocks) : null;
-    EventStore eventStore = store != null ? store
+    EventStore plainStore = store != null ? store
         : new InMemoryEventStore(clock, MEMORY_STORE_RETENTION_MILLIS, MEMORY_STORE_MAX_ENTRIES);
+    this.breakers = new Breakers(metrics);
+    DependencyPolicy storePolicy = config.resilience().store();
+    ResilientEventStore eventStore = new ResilientEventStore(plainStore, new BreakerGuard("store",
+        breakers.create("store", storePolicy.breaker()), storePolicy.callTimeout()));
+    this.retryScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sluice-retry");
+      t.setDaemon(true);
+      return t;
+    });
+    ResilientProcessors resilient = new ResilientProcessors(breakers, eventStore, metrics,
+        retryScheduler, clock);
     this.storeDescription = store != null ? store.getClass().getSimpleName()
         : "in-memory (results kept " + TimeUnit.MILLISECONDS.toMinutes(
             MEMORY_STORE_RETENTION_MILLIS) + " min, at most " + MEMORY_STORE_MAX_ENTRIES + ")";
@@ -99,7 +127,9 @@ public final class Engine {
                 + ". Put its plugin jar in the plugins directory or fix the name"));
         continue;
       }
-      EventProcessor p = processor.get();
+      EventProcessor p = resilient.decorate(pc, processor.get());
+      intake.watch(pc.name(), pc.types(),
+          breakers.get(ResilientProcessors.breakerName(pc.name())));
       lanes.add(new LaneSpec(pc.name(), p, pc.concurrency(),
           pc.queueCapacity(), pc.timeout(), pc.ordering(),
           new SharedProcessorContext(pc.name(), pc.settings(),
@@ -116,7 +146,16 @@ public final class Engine {
     emitter.target = idempotent;
     this.sink = new GuardedSink(guard, idempotent);
     this.transportContext = TransportResolver.context(config, baseDirectory, metrics,
-        authenticator, Optional.empty());
+        authenticator, Optional.empty(), this::dependency);
+    this.health = new ServerHealth(() -> running, () -> source, eventStore, breakers,
+        List.copyOf(healthIndicators));
+  }
+
+  /** One guard per outbound dependency name, reported in health and metrics. */
+  private DependencyGuard dependency(String name) {
+    return dependencies.computeIfAbsent(name, n -> new BreakerGuard(n,
+        breakers.create("dependency:" + n, config.resilience().outbound().breaker()),
+        config.resilience().outbound().callTimeout()));
   }
 
   /** Every pattern's processors: from each processor's types, and from the routes. */
@@ -171,11 +210,14 @@ public final class Engine {
     if (running) {
       throw new IllegalStateException("the server is already running");
     }
+    LOG.info("starting sluice '{}'", config.server().name());
     dispatcher.start();
+    LOG.info("dispatcher started: {} processors", config.processors().size());
     source = transport.createSource(transportContext);
     if (source instanceof PausableSource) {
       dispatcher.register((PausableSource) source);
     }
+    intake.attach(source);
     source.start(sink);
     running = true;
     logLoaded();
@@ -190,6 +232,16 @@ public final class Engine {
           pc.timeout().toMillis(), pc.ordering().name().toLowerCase(java.util.Locale.ROOT));
     }
     LOG.info("store: {}", storeDescription);
+    for (ProcessorConfig pc : config.processors()) {
+      LOG.info("processor '{}' resilience: {}, circuit breaker {}", pc.name(),
+          pc.retry().retries() ? pc.retry().maxAttempts() + " attempts (backoff "
+              + pc.retry().initialBackoff().toMillis() + "ms to "
+              + pc.retry().maxBackoff().toMillis() + "ms)" : "no retries",
+          pc.circuitBreaker().enabled()
+              ? "opens at " + pc.circuitBreaker().failureRateThreshold() + "% failed of the last "
+                  + pc.circuitBreaker().slidingWindow() + " calls"
+              : "disabled");
+    }
     for (Path p : plugins.pluginPaths()) {
       LOG.info("plugin: {}", p);
     }
@@ -219,6 +271,26 @@ public final class Engine {
     return metrics;
   }
 
+  public HealthReport liveness() {
+    return health.liveness();
+  }
+
+  public HealthReport readiness() {
+    return health.readiness();
+  }
+
+  /** Whether intake of {@code processor}'s event types is paused by its open breaker. */
+  public boolean isIntakePaused(String processor) {
+    return intake.isPaused(processor);
+  }
+
+  /** The state of every circuit breaker by name: {@code closed}, {@code open}, ... */
+  public Map<String, String> breakerStates() {
+    Map<String, String> states = new LinkedHashMap<>();
+    breakers.all().forEach(b -> states.put(b.getName(), Breakers.stateName(b)));
+    return states;
+  }
+
   public synchronized DrainReport stop(Duration deadline) {
     if (stopReport != null) {
       return stopReport;
@@ -238,8 +310,11 @@ public final class Engine {
         LOG.warn("source {} failed to stop cleanly", source.describe(), e);
       }
     }
+    intake.detach();
+    LOG.info("source stopped; draining the dispatcher");
     Duration left = deadline.minusNanos(System.nanoTime() - start);
     DrainReport report = dispatcher.drain(left.isNegative() ? Duration.ZERO : left);
+    retryScheduler.shutdownNow();
     running = false;
     long completed = dispatcher.completedCount() - completedBefore
         - report.abandonedEventIds().size();

@@ -4,7 +4,9 @@ import dev.sluice.event.Event;
 import dev.sluice.event.EventKey;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import dev.sluice.resilience.DependencyUnavailableException;
 import dev.sluice.spi.Admission;
+import java.util.concurrent.CompletionException;
 import dev.sluice.spi.Delivery;
 import dev.sluice.spi.EventSink;
 import dev.sluice.spi.EventStore;
@@ -58,9 +60,16 @@ final class IdempotentSink implements EventSink {
     outcome.whenComplete((r, t) -> {
       running.remove(key, mine);
       if (t != null) {
-        LOG.warn("store failed for {}", event, t);
+        Throwable cause = t instanceof CompletionException && t.getCause() != null
+            ? t.getCause() : t;
+        if (cause instanceof DependencyUnavailableException) {
+          // the breaker logged when it opened; one line per refused event would flood the log
+          LOG.debug("store refused {}: {}", event, cause.getMessage());
+        } else {
+          LOG.warn("store failed for {}: {}", event, cause.toString());
+        }
         mine.complete(Result.failure(event.id(), Status.UNAVAILABLE, "STORE_UNAVAILABLE",
-            "the event store failed: " + t.getMessage() + "; retry later"));
+            "the event store failed: " + cause.getMessage() + "; retry later"));
       } else {
         mine.complete(r);
       }

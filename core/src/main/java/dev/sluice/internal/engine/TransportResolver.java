@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import dev.sluice.resilience.DependencyGuard;
 
 /** Finds the configured transport, and builds the context it is given; for servers and clients. */
 public final class TransportResolver {
@@ -33,8 +35,16 @@ public final class TransportResolver {
   /** The context for the configured transport, with the data directory resolved. */
   public static TransportContext context(SluiceConfig config, Path baseDirectory,
       MeterRegistry metrics, Authenticator authenticator, Optional<Credentials> credentials) {
+    return context(config, baseDirectory, metrics, authenticator, credentials,
+        name -> DependencyGuard.of(name, config.resilience().outbound()));
+  }
+
+  /** As above, with the guards of outbound dependencies coming from {@code dependencies}. */
+  static TransportContext context(SluiceConfig config, Path baseDirectory,
+      MeterRegistry metrics, Authenticator authenticator, Optional<Credentials> credentials,
+      Function<String, DependencyGuard> dependencies) {
     return new SimpleTransportContext(config.server().name(), config.transport().settings(),
         baseDirectory.toAbsolutePath().resolve(config.server().dataDirectory()), metrics,
-        config.security(), authenticator, credentials);
+        config.security(), authenticator, credentials, dependencies);
   }
 }

@@ -1,0 +1,99 @@
+package dev.sluice.internal.resilience;
+
+import dev.sluice.config.BreakerPolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's circuit breakers (processors, the store, outbound dependencies), in one
+ * resilience4j registry so that health and metrics see them all. Every state change is logged
+ * once: a warning when a breaker opens, information otherwise.
+ */
+public final class Breakers {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.server");
+
+  private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+
+  /** Breakers whose meters go to {@code meters} ({@code resilience4j.circuitbreaker.*}). */
+  public Breakers(MeterRegistry meters) {
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+  }
+
+  /** A new breaker named {@code name} with {@code policy}; a disabled policy never refuses. */
+  public CircuitBreaker create(String name, BreakerPolicy policy) {
+    CircuitBreaker breaker = registry.circuitBreaker(name, config(policy));
+    if (!policy.enabled()) {
+      breaker.transitionToDisabledState();
+    }
+    breaker.getEventPublisher().onStateTransition(e -> {
+      CircuitBreaker.State to = e.getStateTransition().getToState();
+      if (to == CircuitBreaker.State.OPEN) {
+        LOG.warn("circuit breaker '{}' opened: {}; refusing calls for {}ms", name,
+            describe(breaker), policy.waitInOpen().toMillis());
+      } else {
+        LOG.info("circuit breaker '{}' is {}", name,
+            to.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+    });
+    return breaker;
+  }
+
+  /** Every breaker, by name. */
+  public List<CircuitBreaker> all() {
+    List<CircuitBreaker> all = new java.util.ArrayList<>(registry.getAllCircuitBreakers());
+    all.sort(java.util.Comparator.comparing(CircuitBreaker::getName));
+    return all;
+  }
+
+  /** The breaker named {@code name}; it must exist. */
+  public CircuitBreaker get(String name) {
+    return registry.find(name).orElseThrow(() -> new IllegalArgumentException(
+        "no circuit breaker named '" + name + "'"));
+  }
+
+  static CircuitBreakerConfig config(BreakerPolicy p) {
+    return CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(p.slidingWindow())
+        .minimumNumberOfCalls(p.minimumCalls())
+        .failureRateThreshold((float) p.failureRateThreshold())
+        .waitDurationInOpenState(p.waitInOpen())
+        .permittedNumberOfCallsInHalfOpenState(p.halfOpenCalls())
+        // half-open on time, not on the next call: intake paused by the breaker must resume
+        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+        // our decorators decide what a failure is and call onError/onSuccess themselves
+        .build();
+  }
+
+  /** "62.5% of the last 20 calls failed". */
+  public static String describe(CircuitBreaker breaker) {
+    CircuitBreaker.Metrics m = breaker.getMetrics();
+    return String.format(Locale.ROOT, "%.1f%% of the last %d calls failed",
+        Math.max(0f, m.getFailureRate()), m.getNumberOfBufferedCalls());
+  }
+
+  /** "retry after 10s" style hint: how long an open breaker waits before trial calls. */
+  static Duration waitInOpen(CircuitBreaker breaker) {
+    return Duration.ofMillis(breaker.getCircuitBreakerConfig()
+        .getWaitIntervalFunctionInOpenState().apply(1));
+  }
+
+  /** True while the breaker refuses every call. */
+  public static boolean isOpen(CircuitBreaker breaker) {
+    CircuitBreaker.State s = breaker.getState();
+    return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
+  }
+
+  /** The state as operators read it: {@code closed}, {@code open}, {@code half-open}, ... */
+  public static String stateName(CircuitBreaker breaker) {
+    return breaker.getState().name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}
