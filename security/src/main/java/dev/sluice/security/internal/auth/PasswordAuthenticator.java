@@ -97,8 +97,13 @@ public final class PasswordAuthenticator implements Authenticator {
     String name = username == null ? "" : username;
     String userKey = "user:" + name;
     Optional<String> addressKey = host(remoteAddress).map(h -> "address:" + h);
-    Optional<LoginThrottle.Refusal> refusal = throttle.check(userKey)
-        .or(() -> addressKey.flatMap(throttle::check));
+    Optional<LoginThrottle.Refusal> refusal = throttle.begin(userKey);
+    if (refusal.isEmpty() && addressKey.isPresent()) {
+      refusal = throttle.begin(addressKey.get());
+      if (refusal.isPresent()) {
+        throttle.abandoned(userKey);
+      }
+    }
     if (refusal.isPresent()) {
       metrics.counter("sluice.security.logins", "outcome",
           refusal.get().lockedOut() ? "locked-out" : "throttled").increment();
@@ -117,6 +122,8 @@ public final class PasswordAuthenticator implements Authenticator {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
             ? error.getCause() : error;
+        throttle.abandoned(userKey);
+        addressKey.ifPresent(throttle::abandoned);
         if (cause instanceof HashingPool.HashingBusyException) {
           metrics.counter("sluice.security.logins", "outcome", "busy").increment();
           LOG.warn("login of '{}' from {} refused: {}", name, remoteAddress, cause.getMessage());
@@ -135,6 +142,7 @@ public final class PasswordAuthenticator implements Authenticator {
       }
       successes.increment();
       throttle.succeeded(userKey);
+      addressKey.ifPresent(throttle::abandoned);
       return new Principal(user.get().name(), user.get().roles());
     });
   }
