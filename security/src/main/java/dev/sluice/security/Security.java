@@ -190,15 +190,16 @@ public final class Security implements AutoCloseable {
           : Optional.empty();
       HashingPool pool = new HashingPool(hashing.get(SecurityConfig.THREADS),
           hashing.get(SecurityConfig.QUEUE));
+      MeterRegistry registry = metrics != null ? metrics : new SimpleMeterRegistry();
       PasswordAuthenticator authenticator = new PasswordAuthenticator(required, users, hasher,
           pool, new PasswordAuthenticator.LockoutPolicy(
               lockout.get(SecurityConfig.SLOWDOWN_AFTER), lockout.get(SecurityConfig.SLOWDOWN),
               lockout.get(SecurityConfig.MAX_SLOWDOWN), lockout.get(SecurityConfig.ATTEMPTS),
               lockout.get(SecurityConfig.WINDOW), lockout.get(SecurityConfig.DURATION)),
-          clock, certificateRoles, metrics != null ? metrics : new SimpleMeterRegistry());
+          clock, certificateRoles, registry);
       AccessRules access = rolesSection.keys().isEmpty() ? AccessRules.defaults()
           : new AccessRules(patterns(roles));
-      EventGuard guard = new SecurityGuard(new EventValidator(rules), access);
+      EventGuard guard = new SecurityGuard(new EventValidator(rules), access, registry);
       UserAdmin admin = new StoreUserAdmin(users, hasher,
           auth.get(SecurityConfig.MIN_PASSWORD_LENGTH));
       return new Security(authenticator, guard, admin, users, pool, firstStart);
