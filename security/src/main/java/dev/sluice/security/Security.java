@@ -40,6 +40,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The security of one server, from its {@code security} section: an {@link Authenticator}, an
@@ -63,6 +65,8 @@ import java.util.Set;
  * stop the password hashing threads.
  */
 public final class Security implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Security.class);
+
   private final Authenticator authenticator;
   private final EventGuard guard;
   private final UserAdmin users;
@@ -179,9 +183,14 @@ public final class Security implements AutoCloseable {
         throw new ConfigException(section.origin(), problems);
       }
 
-      Argon2Hasher hasher = new Argon2Hasher(new Argon2Parameters(
+      Argon2Parameters cost = new Argon2Parameters(
           hashing.get(SecurityConfig.MEMORY_KIB), hashing.get(SecurityConfig.ITERATIONS),
-          hashing.get(SecurityConfig.PARALLELISM)));
+          hashing.get(SecurityConfig.PARALLELISM));
+      if (cost.weakerThan(Argon2Parameters.OWASP)) {
+        LOG.warn("security.authentication.hashing ({}) is below the OWASP recommendation ({});"
+            + " stolen password hashes are cheaper to crack", cost, Argon2Parameters.OWASP);
+      }
+      Argon2Hasher hasher = new Argon2Hasher(cost);
       UserStore users = store.orElseGet(() -> new FileUserStore(
           dataDirectory.resolve(auth.get(SecurityConfig.USERS_FILE))));
       boolean required = auth.get(SecurityConfig.REQUIRED);
