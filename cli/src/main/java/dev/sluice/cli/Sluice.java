@@ -32,6 +32,8 @@ public final class Sluice {
     CommandLine cli = new CommandLine(SluiceCommand.class, new CommandFactory(context));
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // "--data @FILE" is ours: picocli must not expand @FILE into arguments itself
+    cli.setExpandAtFiles(false);
     return cli;
   }
 }

@@ -135,7 +135,7 @@ public final class PluginsCommand implements Callable<Integer> {
         return "class path";
       }
       Path path = Path.of(location.toURI());
-      return path.toString().endsWith(".jar") ? "lib/" + path.getFileName() : path.toString();
+      return path.toString().endsWith(".jar") ? path.getFileName().toString() : path.toString();
     } catch (ClassNotFoundException | URISyntaxException | RuntimeException | LinkageError e) {
       return "class path";
     }
