@@ -77,7 +77,8 @@ public final class JdbcStore implements AutoCloseable {
     Dialect dialect = Dialect.forUrl(config.url());
     this.pool = connect(config, metrics);
     try {
-      this.jdbc = new Jdbc(pool, dialect, "store " + JdbcUrls.mask(config.url()));
+      this.jdbc = new Jdbc(pool, dialect, "store " + JdbcUrls.mask(config.url()),
+          pool::evictConnection);
       this.schemaVersion = migrate(pool, dialect, config);
       this.events = new JdbcEventStore(jdbc, serverName, config, metrics);
       this.locks = new JdbcLockService(jdbc, serverName, config.lockPollInterval(), metrics);

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class Jdbc {
   private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
   private static final int ATTEMPTS = 5;
+  /** H2's "database is already closed", which it reports for a session that was aborted. */
+  private static final int CLOSED_H2 = 90121;
 
   /** Work on a connection. */
   @FunctionalInterface
@@ -25,11 +27,18 @@ public final class Jdbc {
   private final DataSource dataSource;
   private final Dialect dialect;
   private final String description;
+  private final java.util.function.Consumer<Connection> evictor;
 
-  public Jdbc(DataSource dataSource, Dialect dialect, String description) {
+  /**
+   * @param evictor removes a broken connection from the pool: not every driver reports a killed
+   *     session with an SQLState the pool recognises (H2 does not)
+   */
+  public Jdbc(DataSource dataSource, Dialect dialect, String description,
+      java.util.function.Consumer<Connection> evictor) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.description = description;
+    this.evictor = evictor;
   }
 
   public Dialect dialect() {
@@ -46,13 +55,14 @@ public final class Jdbc {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       boolean committing = false;
       try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
         try {
+          c.setAutoCommit(false);
           T result = work.run(c);
           committing = true;
           c.commit();
           return result;
         } catch (SQLException | RuntimeException e) {
+          evictIfBroken(c, e);
           rollbackQuietly(c, e);
           throw e;
         } finally {
@@ -78,7 +88,12 @@ public final class Jdbc {
     SQLException last = null;
     for (int attempt = 1; attempt <= 2; attempt++) {
       try (Connection c = dataSource.getConnection()) {
-        return work.run(c);
+        try {
+          return work.run(c);
+        } catch (SQLException e) {
+          evictIfBroken(c, e);
+          throw e;
+        }
       } catch (SQLException e) {
         last = e;
         if (!isBrokenConnection(e)) {
@@ -102,7 +117,8 @@ public final class Jdbc {
   static boolean isBrokenConnection(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s && s.getSQLState() != null
-          && s.getSQLState().startsWith("08")) {
+          && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P")
+          || s.getErrorCode() == CLOSED_H2)) {
         return true;
       }
       if (t instanceof java.sql.SQLRecoverableException
@@ -112,6 +128,12 @@ public final class Jdbc {
       }
     }
     return false;
+  }
+
+  private void evictIfBroken(Connection c, Exception e) {
+    if (e instanceof SQLException s && isBrokenConnection(s)) {
+      evictor.accept(c);
+    }
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {
