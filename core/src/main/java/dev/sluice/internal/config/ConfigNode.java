@@ -20,9 +20,13 @@ sealed interface ConfigNode {
   /**
    * A scalar. {@code text} is null for a YAML null ({@code key:} with no value). {@code type} is
    * the YAML type it resolved to ({@code str}, {@code int}, {@code float}, {@code bool}, {@code
-   * null}), used only to keep numbers numbers in {@code toMap()}.
+   * null}, or {@link #SECRET}), used only to keep numbers numbers in {@code toMap()} and to
+   * mask secrets read from files.
    */
   record Scalar(String text, String type, int line) implements ConfigNode {
+    /** The type of a value read from a file ({@code ${file:...}}): masked in dumps. */
+    static final String SECRET = "secret";
+
     boolean isNull() {
       return text == null;
     }

@@ -31,6 +31,10 @@ public final class ConfigReference {
         - **Environment variables.** In any value, `${NAME}` is replaced by the variable \
         `NAME` and `${NAME:-default}` falls back to `default` when `NAME` is unset or empty. \
         An unset variable without a default is an error. Write `$${` for a literal `${`.
+        - **Secrets from files.** `${file:/run/secrets/db-password}` is replaced by the \
+        content of that file without its final line break (relative paths start at the \
+        working directory). A missing file is an error; a value that uses a file is masked \
+        wherever the configuration is printed.
         - **Durations** are written `500ms`, `30s`, `5m`, `1h`, `2d`, combined as `1m30s`, or \
         in ISO-8601 (`PT30S`). A bare number is an error, since its unit would be a guess.
         - **Event type patterns** are an exact type (`orders.created`), a prefix ending in \

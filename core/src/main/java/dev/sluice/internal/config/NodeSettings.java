@@ -344,7 +344,7 @@ public final class NodeSettings implements Settings {
     if (!mask) {
       return s.text();
     }
-    if (hidden) {
+    if (hidden || ConfigNode.Scalar.SECRET.equals(s.type())) {
       return Masking.HIDDEN;
     }
     return typed(s);

@@ -120,12 +120,14 @@ final class YamlComposer {
     if (Tag.NULL.equals(tag)) {
       return new ConfigNode.Scalar(null, "null", line);
     }
+    boolean[] fromFile = {false};
     String text = env.substitute(scalar.getValue(),
         message -> {
           problems.add(new ConfigProblem(path, line, message));
           unresolved.add(path);
-        });
-    String type = text.equals(scalar.getValue()) ? typeOf(tag) : "str";
+        }, () -> fromFile[0] = true);
+    String type = fromFile[0] ? ConfigNode.Scalar.SECRET
+        : text.equals(scalar.getValue()) ? typeOf(tag) : "str";
     return new ConfigNode.Scalar(text, type, line);
   }
 
