@@ -7,15 +7,16 @@ import dev.sluice.cli.bench.EventFactory;
 import dev.sluice.cli.bench.LoadGenerator;
 import dev.sluice.cli.bench.Progress;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.engine.SluiceClients;
 import dev.sluice.event.Event;
 import dev.sluice.event.Status;
 import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.Credentials;
 import dev.sluice.spi.EventClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -47,6 +48,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin
   private EventOptions event;
+
+  @Mixin
+  private ClientOptions login;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   private Length length;
@@ -110,13 +114,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
     SluiceConfig loaded = config.load(context);
     Event template = event.build("template", context);
+    Optional<Credentials> credentials = login.credentials(loaded, context);
     PrintWriter err = spec.commandLine().getErr();
     BenchResult result;
     List<EventClient> clients = new ArrayList<>(connections);
     try (Plugins plugins = ConfigOption.plugins(loaded, context)) {
       try {
         for (int i = 0; i < connections; i++) {
-          clients.add(SluiceClients.open(loaded, plugins, context.baseDirectory()));
+          clients.add(ClientOptions.open(loaded, plugins, context, credentials));
         }
         LoadGenerator.Builder generator = LoadGenerator.builder(clients,
                 EventFactory.fromTemplate(template))

@@ -4,6 +4,8 @@ import dev.sluice.cli.ExitCodes;
 import dev.sluice.config.ConfigException;
 import dev.sluice.event.InvalidEventException;
 import dev.sluice.plugin.PluginLoadException;
+import dev.sluice.security.UserAdminException;
+import dev.sluice.store.jdbc.StoreException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -30,6 +32,19 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       err.println(name + ": a plugin could not be loaded: " + e.getMessage());
       err.flush();
       return ExitCodes.USAGE;
+    }
+    if (e instanceof StoreException) {
+      err.println(name + ": the store is unavailable: " + e.getMessage()
+          + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+      err.println("Check store.url and that the database is up; with the embedded H2 store,"
+          + " only one process may open it at a time.");
+      err.flush();
+      return ExitCodes.UNAVAILABLE;
+    }
+    if (e instanceof UserAdminException) {
+      err.println(name + ": " + e.getMessage());
+      err.flush();
+      return ExitCodes.RESULT_ERROR;
     }
     if (e instanceof UsageException || e instanceof InvalidEventException) {
       err.println(name + ": " + e.getMessage());

@@ -3,14 +3,15 @@ package dev.sluice.cli.internal;
 import dev.sluice.cli.CliContext;
 import dev.sluice.cli.ExitCodes;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.engine.SluiceClients;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.plugin.Plugins;
+import dev.sluice.spi.Credentials;
 import dev.sluice.spi.EventClient;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +43,9 @@ public final class SendCommand implements Callable<Integer> {
   @Mixin
   private EventOptions event;
 
+  @Mixin
+  private ClientOptions login;
+
   @Option(names = "--id", paramLabel = "ID",
       description = "The event id (default: a random UUID). Sending the same source and id"
           + " again is the same event: a server with a store answers it from there.")
@@ -61,9 +65,10 @@ public final class SendCommand implements Callable<Integer> {
     Logging.quietUnlessAsked(context.environment());
     SluiceConfig loaded = config.load(context);
     Event e = event.build(id, context);
+    Optional<Credentials> credentials = login.credentials(loaded, context);
     Result result;
     try (Plugins plugins = ConfigOption.plugins(loaded, context);
-        EventClient client = SluiceClients.open(loaded, plugins, context.baseDirectory())) {
+        EventClient client = ClientOptions.open(loaded, plugins, context, credentials)) {
       try {
         // the client applies the deadline itself; this only guards against a client that hangs
         result = client.send(e, timeout).toCompletableFuture()

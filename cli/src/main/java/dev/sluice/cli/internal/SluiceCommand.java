@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
     description = "Sluice: an event-driven processing server. Run a server with 'serve', talk to"
         + " it with 'send' and 'bench'.",
     subcommands = {ServeCommand.class, SendCommand.class, BenchCommand.class,
-        ConfigCommand.class, PluginsCommand.class, VersionCommand.class,
-        CompletionCommand.class},
+        ConfigCommand.class, PluginsCommand.class, UserCommand.class, DlqCommand.class,
+        VersionCommand.class, CompletionCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success",
         "  1  the result was an error or a rejection (or an unexpected failure)",
