@@ -2,12 +2,15 @@ package dev.sluice.engine;
 
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.health.HealthIndicator;
+import dev.sluice.health.HealthReport;
 import dev.sluice.internal.engine.Engine;
 import dev.sluice.plugin.Plugins;
-import dev.sluice.spi.EventClient;
-import dev.sluice.spi.EventSink;
 import dev.sluice.spi.Authenticator;
+import dev.sluice.spi.EventClient;
 import dev.sluice.spi.EventGuard;
+import dev.sluice.spi.EventSink;
+import dev.sluice.spi.EventSource;
 import dev.sluice.spi.EventStore;
 import dev.sluice.spi.LockService;
 import dev.sluice.spi.StateStore;
@@ -19,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import dev.sluice.health.HealthIndicator;
-import dev.sluice.health.HealthReport;
 
 /**
  * A Sluice server: the configured transport's event source, the dispatcher and its processors.
@@ -37,7 +38,9 @@ import dev.sluice.health.HealthReport;
  *
  * <p>{@link #build()} does no I/O and starts no threads; it fails with a
  * {@link ConfigException} listing every processor, transport or route that does not match the
- * loaded plugins. {@link #start()} starts the workers and the source. {@link #stop(Duration)}
+ * loaded plugins. {@link #start()} starts the workers and the sources, then re-submits in the
+ * background the events the store holds as accepted but never completed (recovery after a
+ * crash). {@link #stop(Duration)}
  * stops intake, lets in-flight events finish within the deadline and reports what was
  * abandoned.
  */
@@ -143,6 +146,7 @@ public final class SluiceServer implements AutoCloseable {
     private Authenticator authenticator = Authenticator.none();
     private EventGuard guard = EventGuard.allowAll();
     private final List<HealthIndicator> healthIndicators = new ArrayList<>();
+    private final List<EventSource> sources = new ArrayList<>();
 
     private Builder(SluiceConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -206,6 +210,16 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     /**
+     * Adds an event source besides the transport's, such as the store's table source: started
+     * after the transport's source with the same sink (guard, store, dispatcher), and stopped
+     * with it.
+     */
+    public Builder source(EventSource source) {
+      sources.add(Objects.requireNonNull(source, "source"));
+      return this;
+    }
+
+    /**
      * Checks the configuration against the plugins and assembles the server, without I/O.
      *
      * @throws ConfigException listing every unknown processor, transport or route target
@@ -217,7 +231,7 @@ public final class SluiceServer implements AutoCloseable {
           : Plugins.load(base.resolve(config.server().pluginsDirectory()));
       return new SluiceServer(new Engine(config, loaded,
           metrics != null ? metrics : new SimpleMeterRegistry(), base, locks, state, store,
-          authenticator, guard, healthIndicators));
+          authenticator, guard, healthIndicators, sources));
     }
   }
 }

@@ -211,4 +211,98 @@ class SluiceServerTest {
     assertThat(InMemoryTransport.sendRaw("reject", Map.of("id", "2"), TIMEOUT)
         .toCompletableFuture().get().status()).isEqualTo(Status.UNAVAILABLE);
   }
+
+  @Test
+  void reprocessesOnStartTheEventsTheStoreHoldsAsAcceptedButNeverCompleted() throws Exception {
+    Event accepted = event("test.apply", "accepted-before-crash", "x");
+    CrashedStore store = new CrashedStore(accepted);
+    int before = APPLIED.get();
+    SluiceServer server = SluiceServer.builder(SluiceConfig.parse("""
+        transport: {type: memory, memory: {address: recovers}}
+        processors: [{name: apply, types: [test.apply]}]
+        """, "test.yaml", Map.of()))
+        .plugins(Plugins.of(new TestPlugin()))
+        .store(store)
+        .build();
+    servers.add(server);
+    server.start();
+
+    Result recovered = store.completed.get(20, TimeUnit.SECONDS);
+    assertThat(recovered.eventId()).isEqualTo("accepted-before-crash");
+    assertThat(recovered.dataAsString()).isEqualTo("applied ?");
+    assertThat(APPLIED.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  void startsAndStopsAnAddedSourceWithTheServer() throws Exception {
+    CompletableFuture<Result> answered = new CompletableFuture<>();
+    CompletableFuture<Duration> stopped = new CompletableFuture<>();
+    dev.sluice.spi.EventSource extra = new dev.sluice.spi.EventSource() {
+      @Override
+      public void start(dev.sluice.spi.EventSink sink) {
+        sink.submit(event("test.upper", "from-extra", "quiet"),
+            dev.sluice.spi.Delivery.within("extra", TIMEOUT))
+            .whenComplete((r, t) -> answered.complete(r));
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<Void> stop(Duration drainDeadline) {
+        stopped.complete(drainDeadline);
+        return CompletableFuture.completedFuture(null);
+      }
+    };
+    SluiceServer server = SluiceServer.builder(SluiceConfig.parse("""
+        transport: {type: memory, memory: {address: extra-source}}
+        processors: [{name: upper, types: [test.upper]}]
+        """, "test.yaml", Map.of()))
+        .plugins(Plugins.of(new TestPlugin()))
+        .source(extra)
+        .build();
+    server.start();
+
+    assertThat(answered.get(20, TimeUnit.SECONDS).dataAsString()).isEqualTo("QUIET");
+    assertThat(stopped).isNotDone();
+    server.stop(Duration.ofSeconds(5));
+    assertThat(stopped).isDone();
+  }
+
+  /** A store that holds one event accepted before a crash, until it is completed. */
+  private static final class CrashedStore implements dev.sluice.spi.EventStore {
+    final Event accepted;
+    final CompletableFuture<Result> completed = new CompletableFuture<>();
+
+    CrashedStore(Event accepted) {
+      this.accepted = accepted;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<dev.sluice.spi.Admission> admit(Event event) {
+      return CompletableFuture.completedFuture(completed.isDone()
+          ? dev.sluice.spi.Admission.completed(completed.join())
+          : dev.sluice.spi.Admission.fresh());
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> complete(dev.sluice.event.EventKey key,
+        Result result) {
+      completed.complete(result);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> release(dev.sluice.event.EventKey key) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> deadLetter(
+        dev.sluice.spi.DeadLetter letter) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public List<Event> incomplete(int max) {
+      return completed.isDone() ? List.of() : List.of(accepted);
+    }
+  }
 }

@@ -66,6 +66,7 @@ public final class Engine {
   private static final Duration EMIT_DEADLINE = Duration.ofHours(1);
   static final long MEMORY_STORE_RETENTION_MILLIS = TimeUnit.MINUTES.toMillis(10);
   static final int MEMORY_STORE_MAX_ENTRIES = 10_000;
+  static final int RECOVERY_BATCH = 500;
 
   private final SluiceConfig config;
   private final Plugins plugins;
@@ -80,14 +81,18 @@ public final class Engine {
   private final ScheduledExecutorService retryScheduler;
   private final Map<String, DependencyGuard> dependencies = new ConcurrentHashMap<>();
   private final ServerHealth health;
+  private final EventStore eventStore;
+  private final List<EventSource> extraSources;
   private volatile EventSource source;
+  private Thread recovery;
   private volatile boolean running;
   private DrainReport stopReport;
 
   public Engine(SluiceConfig config, Plugins plugins, MeterRegistry metrics, Path baseDirectory,
       LockService locks, StateStore state, EventStore store, Authenticator authenticator,
-      EventGuard guard, List<HealthIndicator> healthIndicators) {
+      EventGuard guard, List<HealthIndicator> healthIndicators, List<EventSource> extraSources) {
     this.config = config;
+    this.extraSources = List.copyOf(extraSources);
     this.plugins = plugins;
     this.metrics = metrics;
     List<ConfigProblem> problems = new ArrayList<>();
@@ -102,7 +107,7 @@ public final class Engine {
         : new InMemoryEventStore(clock, MEMORY_STORE_RETENTION_MILLIS, MEMORY_STORE_MAX_ENTRIES);
     this.breakers = new Breakers(metrics);
     DependencyPolicy storePolicy = config.resilience().store();
-    ResilientEventStore eventStore = new ResilientEventStore(plainStore, new BreakerGuard("store",
+    this.eventStore = new ResilientEventStore(plainStore, new BreakerGuard("store",
         breakers.create("store", storePolicy.breaker()), storePolicy.callTimeout()));
     this.retryScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sluice-retry");
@@ -219,13 +224,22 @@ public final class Engine {
     }
     intake.attach(source);
     source.start(sink);
+    for (EventSource extra : extraSources) {
+      extra.start(sink);
+    }
     running = true;
+    recovery = new Thread(this::recover, "sluice-recovery");
+    recovery.setDaemon(true);
+    recovery.start();
     logLoaded();
     LOG.info("sluice '{}' ready on {}", config.server().name(), source.describe());
   }
 
   private void logLoaded() {
     LOG.info("transport: {} ({})", config.transport().type(), source.describe());
+    for (EventSource extra : extraSources) {
+      LOG.info("source: {}", extra.describe());
+    }
     for (ProcessorConfig pc : config.processors()) {
       LOG.info("processor '{}' ({}): types {}, concurrency {}, queue {}, timeout {}ms, ordering {}",
           pc.name(), pc.processor(), pc.types(), pc.concurrency(), pc.queueCapacity(),
@@ -244,6 +258,38 @@ public final class Engine {
     }
     for (Path p : plugins.pluginPaths()) {
       LOG.info("plugin: {}", p);
+    }
+  }
+
+  /**
+   * Re-submits the events this server accepted before it stopped and never completed (the
+   * store's {@link EventStore#incomplete}), batch by batch, until none are left that were not
+   * tried in this run. Runs beside normal intake.
+   */
+  private void recover() {
+    java.util.Set<dev.sluice.event.EventKey> tried = new java.util.HashSet<>();
+    int recovered = 0;
+    try {
+      while (running) {
+        List<CompletableFuture<Result>> pending = new ArrayList<>();
+        for (Event e : eventStore.incomplete(RECOVERY_BATCH)) {
+          if (tried.add(e.key())) {
+            pending.add(sink.submit(e, dev.sluice.spi.Delivery.of("recovery",
+                Instant.now().plus(EMIT_DEADLINE))).toCompletableFuture());
+          }
+        }
+        if (pending.isEmpty()) {
+          break;
+        }
+        recovered += pending.size();
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+      }
+      if (recovered > 0) {
+        LOG.info("recovery: processed {} events accepted before the last stop", recovered);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("recovery stopped after {} events: {}; the rest is recovered on the next start",
+          recovered, e.toString());
     }
   }
 
@@ -308,6 +354,17 @@ public final class Engine {
         Thread.currentThread().interrupt();
       } catch (Exception e) {
         LOG.warn("source {} failed to stop cleanly", source.describe(), e);
+      }
+    }
+    for (EventSource extra : extraSources) {
+      Duration remaining = deadline.minusNanos(System.nanoTime() - start);
+      try {
+        extra.stop(remaining).toCompletableFuture()
+            .get(Math.max(0, remaining.toNanos()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        LOG.warn("source {} did not stop cleanly", extra.describe(), e);
       }
     }
     intake.detach();

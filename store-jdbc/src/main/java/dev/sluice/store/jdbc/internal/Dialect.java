@@ -1,0 +1,73 @@
+package dev.sluice.store.jdbc.internal;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The SQL that differs between the databases the store runs on; everything else is standard SQL
+ * shared by all three. Statements are built only from the fixed identifiers passed in by the
+ * store's own code (and an allow-listed table name for the table source), never from event
+ * content: values always travel as parameters.
+ */
+public abstract class Dialect {
+
+  /** The dialect for a JDBC URL, or an error naming the URLs that are supported. */
+  public static Dialect forUrl(String url) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("jdbc:h2:")) {
+      return new H2Dialect();
+    }
+    if (lower.startsWith("jdbc:mysql:")) {
+      return new MySqlDialect();
+    }
+    if (lower.startsWith("jdbc:postgresql:")) {
+      return new PostgresDialect();
+    }
+    throw new IllegalArgumentException("store.url '" + JdbcUrls.mask(url) + "' names no supported"
+        + " database; use jdbc:h2:..., jdbc:mysql://host:3306/db (MySQL and MariaDB) or"
+        + " jdbc:postgresql://host:5432/db");
+  }
+
+  /** The name of the migrations folder, {@code db/sluice/<name>}, and for logs. */
+  public abstract String name();
+
+  /** An expression for the database clock now, in epoch milliseconds (a BIGINT). */
+  public abstract String nowMillis();
+
+  /**
+   * An INSERT of one row that does nothing (update count 0) when a row with the same
+   * {@code key} exists. {@code values} are SQL fragments, {@code ?} or an expression; the key
+   * must be the first column.
+   */
+  public abstract String insertIfAbsent(String table, List<String> columns, List<String> values);
+
+  /** An INSERT that replaces the row with the same {@code key}, the first column. */
+  public abstract String upsert(String table, List<String> columns, List<String> values);
+
+  /** A query answering this connection's session id on the server (for KILL and the like). */
+  public abstract String sessionIdQuery();
+
+  /** True for a unique-key violation raised by a race between two inserts of the same key. */
+  public boolean isDuplicateKey(SQLException e) {
+    return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState());
+  }
+
+  /**
+   * True when the transaction lost a race (deadlock, serialization failure, lock wait timeout)
+   * and running it again can succeed.
+   */
+  public boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("40") || isDuplicateKey(e));
+  }
+
+  static String join(List<String> parts) {
+    return String.join(", ", parts);
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}

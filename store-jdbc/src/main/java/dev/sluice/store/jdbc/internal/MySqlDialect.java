@@ -1,0 +1,43 @@
+package dev.sluice.store.jdbc.internal;
+
+import java.util.List;
+
+/** MySQL 8 and MariaDB 10.6+, through MySQL Connector/J. */
+final class MySqlDialect extends Dialect {
+
+  @Override
+  public String name() {
+    return "mysql";
+  }
+
+  @Override
+  public String nowMillis() {
+    return "CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)";
+  }
+
+  @Override
+  public String insertIfAbsent(String table, List<String> columns, List<String> values) {
+    // Not INSERT IGNORE: that would also turn truncation and other errors into warnings.
+    String key = columns.get(0);
+    return "INSERT INTO " + table + " (" + join(columns) + ") VALUES (" + join(values)
+        + ") ON DUPLICATE KEY UPDATE " + key + " = " + key;
+  }
+
+  @Override
+  public String upsert(String table, List<String> columns, List<String> values) {
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (")
+        .append(join(columns)).append(") VALUES (").append(join(values))
+        .append(") ON DUPLICATE KEY UPDATE ");
+    for (int i = 1; i < columns.size(); i++) {
+      // VALUES(col) works on MariaDB and MySQL 8 alike (MySQL's "AS new" alias does not).
+      sql.append(i > 1 ? ", " : "").append(columns.get(i)).append(" = VALUES(")
+          .append(columns.get(i)).append(')');
+    }
+    return sql.toString();
+  }
+
+  @Override
+  public String sessionIdQuery() {
+    return "SELECT CONNECTION_ID()";
+  }
+}

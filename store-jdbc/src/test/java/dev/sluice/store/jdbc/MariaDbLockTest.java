@@ -1,0 +1,11 @@
+package dev.sluice.store.jdbc;
+
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MariaDbLockTest extends LockContract {
+  @Override
+  Database newDatabase() {
+    return Database.mariaDb();
+  }
+}

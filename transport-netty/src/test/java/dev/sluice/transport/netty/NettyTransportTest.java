@@ -1,0 +1,508 @@
+package dev.sluice.transport.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
+import dev.sluice.spi.AuthenticationException;
+import dev.sluice.spi.Authenticator;
+import dev.sluice.spi.Credentials;
+import dev.sluice.spi.EventClient;
+import dev.sluice.spi.Principal;
+import dev.sluice.transport.netty.internal.ErrorCode;
+import dev.sluice.transport.netty.internal.Frame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The netty transport over real loopback sockets: everything the conformance suite does not. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NettyTransportTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  @TempDir
+  Path dir;
+
+  private static Event event(String text) {
+    return Event.builder().id("e-" + IDS.incrementAndGet()).source("/test").type("test.echo")
+        .data(text, "text/plain").build();
+  }
+
+  private static Result get(CompletionStage<Result> stage) throws Exception {
+    return stage.toCompletableFuture().get(WAIT.toSeconds() + 5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void concurrentRequestsOverSeveralConnectionsGetTheirOwnResultsInAnyOrder() throws Exception {
+    try (ServerHarness server = ServerHarness.holding(dir, Map.of())) {
+      ExecutorService processors = Executors.newFixedThreadPool(4);
+      Thread answerer = new Thread(() -> {
+        try {
+          while (!Thread.currentThread().isInterrupted()) {
+            ServerHarness.Received r = server.received.take();
+            // random delays so results overtake each other
+            processors.execute(() -> {
+              if (ThreadLocalRandom.current().nextInt(4) == 0) {
+                Thread.yield();
+              }
+              r.result().complete(Result.ok(r.event().id(), r.event().data(), "text/plain"));
+            });
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      answerer.start();
+      EventClient client = server.client(Map.of("connections", 4), Optional.empty());
+      ExecutorService senders = Executors.newFixedThreadPool(4);
+      List<CompletableFuture<List<String>>> work = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        work.add(CompletableFuture.supplyAsync(() -> {
+          List<CompletableFuture<Result>> results = new ArrayList<>();
+          List<String> problems = new ArrayList<>();
+          for (int i = 0; i < 500; i++) {
+            results.add(client.send(event(thread + "/" + i), WAIT).toCompletableFuture());
+          }
+          for (int i = 0; i < 500; i++) {
+            Result r = results.get(i).join();
+            if (r.status() != Status.OK || !r.dataAsString().equals(thread + "/" + i)) {
+              problems.add(i + ": " + r);
+            }
+          }
+          return problems;
+        }, senders));
+      }
+      for (CompletableFuture<List<String>> w : work) {
+        assertThat(w.get(60, TimeUnit.SECONDS)).isEmpty();
+      }
+      answerer.interrupt();
+      processors.shutdown();
+      senders.shutdown();
+    }
+  }
+
+  @Test
+  void aLaterRequestsResultArrivesBeforeAnEarlierOnes() throws Exception {
+    try (ServerHarness server = ServerHarness.holding(dir, Map.of())) {
+      EventClient client = server.client(Map.of("connections", 1), Optional.empty());
+      CompletableFuture<Result> first = client.send(event("first"), WAIT).toCompletableFuture();
+      CompletableFuture<Result> second = client.send(event("second"), WAIT)
+          .toCompletableFuture();
+      ServerHarness.Received a = server.received.poll(30, TimeUnit.SECONDS);
+      ServerHarness.Received b = server.received.poll(30, TimeUnit.SECONDS);
+      assertThat(a.delivery().remoteAddress()).isEqualTo(b.delivery().remoteAddress());
+      b.result().complete(Result.ok(b.event().id(), "B", "text/plain"));
+      assertThat(get(second).dataAsString()).isEqualTo("B");
+      assertThat(first).isNotDone();
+      a.result().complete(Result.ok(a.event().id(), "A", "text/plain"));
+      assertThat(get(first).dataAsString()).isEqualTo("A");
+    }
+  }
+
+  @Test
+  void aRequestDeadlineGivesTimeoutAndTravelsToTheServer() throws Exception {
+    try (ServerHarness server = ServerHarness.holding(dir, Map.of())) {
+      EventClient client = server.client();
+      Instant before = Instant.now();
+      Event e = event("slow");
+      Result r = get(client.send(e, Duration.ofMillis(500)));
+      assertThat(r.status()).isEqualTo(Status.TIMEOUT);
+      assertThat(r.eventId()).isEqualTo(e.id());
+      assertThat(r.errorMessage()).hasValueSatisfying(m -> assertThat(m).contains("500ms"));
+      ServerHarness.Received got = server.received.poll(30, TimeUnit.SECONDS);
+      assertThat(got.delivery().deadline())
+          .isAfter(before).isBefore(before.plusSeconds(1).plusMillis(500));
+      // a late result is dropped quietly; the connection goes on serving
+      got.result().complete(Result.ok(got.event().id()));
+      server.echo = true;
+      assertThat(get(client.send(event("next"), WAIT)).status()).isEqualTo(Status.OK);
+    }
+  }
+
+  @Test
+  void theClientReconnectsWhenTheServerComesBack() throws Exception {
+    ServerHarness server = ServerHarness.echo(dir, Map.of());
+    try {
+      EventClient client = server.client();
+      assertThat(get(client.send(event("before"), WAIT)).status()).isEqualTo(Status.OK);
+      server.stop();
+      Result down = get(client.send(event("down"), WAIT));
+      assertThat(down.status()).isEqualTo(Status.UNAVAILABLE);
+      assertThat(down.errorMessage()).hasValueSatisfying(m -> assertThat(m)
+          .contains("127.0.0.1:" + server.port()));
+      server.start();
+      await("the client reconnecting to the restarted server").atMost(WAIT)
+          .until(() -> get(client.send(event("after"), WAIT)).status() == Status.OK);
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void gracefulStopSendsGoawayAndStillDeliversInFlightResults() throws Exception {
+    ServerHarness server = ServerHarness.holding(dir, Map.of());
+    try (RawClient raw = RawClient.tls(server.port())) {
+      assertThat(raw.handshake()).isInstanceOf(Frame.Welcome.class);
+      raw.send(new Frame.EventFrame(41, 30_000, List.of("id", "held", "source", "/t",
+          "specversion", "1.0", "type", "test.hold"), new byte[0]));
+      ServerHarness.Received held = server.received.poll(30, TimeUnit.SECONDS);
+      CompletableFuture<Void> stopped = server.source.stop(WAIT).toCompletableFuture();
+      Frame goAway = raw.next(WAIT);
+      assertThat(goAway).isInstanceOf(Frame.GoAway.class);
+      assertThat(((Frame.GoAway) goAway).lastCorrelationId()).isEqualTo(41);
+      assertThat(stopped).isNotDone();
+
+      raw.send(new Frame.EventFrame(42, 30_000, List.of("id", "late", "source", "/t",
+          "specversion", "1.0", "type", "test.hold"), new byte[0]));
+      Frame refused = raw.next(WAIT);
+      assertThat(refused).isInstanceOf(Frame.ResultFrame.class);
+      assertThat(((Frame.ResultFrame) refused).status()).isEqualTo(Status.UNAVAILABLE);
+      assertThat(((Frame.ResultFrame) refused).correlationId()).isEqualTo(42);
+
+      held.result().complete(Result.ok("held", "done", "text/plain"));
+      Frame result = raw.next(WAIT);
+      assertThat(result).isInstanceOf(Frame.ResultFrame.class);
+      assertThat(((Frame.ResultFrame) result).correlationId()).isEqualTo(41);
+      assertThat(((Frame.ResultFrame) result).status()).isEqualTo(Status.OK);
+      raw.closed.get(30, TimeUnit.SECONDS);
+      stopped.get(30, TimeUnit.SECONDS);
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void anOversizedFrameIsRefusedFromItsLengthAndOthersGoOnBeingServed() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of("max-frame-bytes", 4096));
+        RawClient raw = RawClient.tls(server.port())) {
+      EventClient bystander = server.client();
+      assertThat(get(bystander.send(event("x"), WAIT)).status()).isEqualTo(Status.OK);
+      raw.handshake();
+      // only the header of a 100 MB frame: refused without waiting for its body
+      ByteBuf header = Unpooled.buffer().writeInt(100_000_000).writeByte(Frame.EVENT)
+          .writeByte(0).writeInt(9);
+      raw.sendBytes(header);
+      Frame error = raw.next(WAIT);
+      assertThat(error).isEqualTo(new Frame.ErrorFrame(9, ErrorCode.TOO_LARGE,
+          "frame of 100000000 bytes is over the limit of 4096 bytes (max-frame-bytes); send "
+              + "less data or raise the server's limit"));
+      raw.closed.get(30, TimeUnit.SECONDS);
+      assertThat(get(bystander.send(event("still"), WAIT)).status()).isEqualTo(Status.OK);
+
+      Result viaClient = get(bystander.send(event("y".repeat(5000)), WAIT));
+      assertThat(viaClient.status()).isEqualTo(Status.INVALID);
+      assertThat(viaClient.errorCode()).contains("TOO_LARGE");
+      assertThat(get(bystander.send(event("again"), WAIT)).status()).isEqualTo(Status.OK);
+    }
+  }
+
+  @Test
+  void malformedFramesGetAnErrorNamingTheProblemAndCloseOnlyTheirConnection() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of("max-attribute-bytes", 64,
+        "max-extensions", 1))) {
+      EventClient bystander = server.client();
+      assertRefused(server, raw -> raw.sendBytes(new byte[] {0, 0, 0, 6, 0x7F, 0, 0, 0, 0, 0}),
+          ErrorCode.PROTOCOL_ERROR, "unknown frame type 0x7f");
+      assertRefused(server, raw -> raw.sendBytes(new byte[] {0, 0, 0, 2, 1, 0}),
+          ErrorCode.PROTOCOL_ERROR, "shorter than the 6-byte frame header");
+      assertRefused(server, raw -> raw.send(new Frame.EventFrame(3, 0,
+              List.of("id", "1", "source", "/s", "specversion", "1.0", "type", "t",
+                  "subject", "s".repeat(65)), new byte[0])),
+          ErrorCode.ATTRIBUTE_TOO_LARGE, "attribute 'subject' is 65 bytes, over the limit of 64");
+      assertRefused(server, raw -> raw.send(new Frame.EventFrame(4, 0,
+              List.of("id", "1", "source", "/s", "specversion", "1.0", "type", "t",
+                  "a", "1", "b", "2", "c", "3", "d", "4", "e", "5", "f", "6"), new byte[0])),
+          ErrorCode.TOO_MANY_ATTRIBUTES, "10 attributes, over the limit of 9");
+      try (RawClient raw = RawClient.tls(server.port())) {
+        raw.send(new Frame.EventFrame(5, 0, List.of("id", "1"), new byte[0]));
+        Frame f = raw.next(WAIT);
+        assertThat(f).isInstanceOf(Frame.ErrorFrame.class);
+        assertThat(((Frame.ErrorFrame) f).message()).contains("wait for WELCOME");
+      }
+      assertThat(get(bystander.send(event("still serving"), WAIT)).status())
+          .isEqualTo(Status.OK);
+    }
+  }
+
+  private interface RawAction {
+    void run(RawClient raw) throws Exception;
+  }
+
+  private static void assertRefused(ServerHarness server, RawAction action, ErrorCode code,
+      String message) throws Exception {
+    try (RawClient raw = RawClient.tls(server.port())) {
+      assertThat(raw.handshake()).isInstanceOf(Frame.Welcome.class);
+      action.run(raw);
+      Frame f = raw.next(WAIT);
+      assertThat(f).isInstanceOf(Frame.ErrorFrame.class);
+      assertThat(((Frame.ErrorFrame) f).code()).isEqualTo(code);
+      assertThat(((Frame.ErrorFrame) f).message()).contains(message);
+      raw.closed.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anEventThatBreaksCloudEventsRulesIsInvalidAndTheConnectionStays() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of());
+        RawClient raw = RawClient.tls(server.port())) {
+      raw.handshake();
+      raw.send(new Frame.EventFrame(1, 0, List.of("id", "x", "source", "/s",
+          "specversion", "1.0", "type", "t", "time", "noon", "Bad", "1"), new byte[0]));
+      Frame f = raw.next(WAIT);
+      assertThat(f).isInstanceOf(Frame.ErrorFrame.class); // upper case name: a framing error
+      try (RawClient second = RawClient.tls(server.port())) {
+        second.handshake();
+        second.send(new Frame.EventFrame(2, 0, List.of("id", "x", "source", "/s",
+            "specversion", "1.0", "type", "t", "time", "noon", "id", "y"), new byte[0]));
+        Frame.ResultFrame r = (Frame.ResultFrame) second.next(WAIT);
+        assertThat(r.status()).isEqualTo(Status.INVALID);
+        assertThat(r.message()).contains("'time' must be an RFC 3339 timestamp")
+            .contains("attribute 'id' appears more than once");
+        second.send(new Frame.EventFrame(3, 0, List.of("id", "z", "source", "/s",
+            "specversion", "1.0", "type", "t"), new byte[] {1, 2}));
+        Frame.ResultFrame ok = (Frame.ResultFrame) second.next(WAIT);
+        assertThat(ok.status()).isEqualTo(Status.OK);
+        assertThat(ok.data()).containsExactly(1, 2);
+      }
+    }
+  }
+
+  @Test
+  void aConnectionStalledInTheMiddleOfAFrameIsClosedAtTheIdleTimeout() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of("idle-timeout", "1s"));
+        RawClient raw = RawClient.tls(server.port())) {
+      raw.handshake();
+      raw.sendBytes(new byte[] {0, 0, 0, 100, Frame.EVENT, 0, 0, 0, 0, 1, 0, 0});
+      Frame f = raw.next(WAIT);
+      assertThat(f).isInstanceOf(Frame.ErrorFrame.class);
+      assertThat(((Frame.ErrorFrame) f).code()).isEqualTo(ErrorCode.IDLE_TIMEOUT);
+      raw.closed.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aConnectionWithoutHelloIsClosedAtTheHandshakeTimeout() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of("handshake-timeout", "1s"));
+        RawClient raw = RawClient.tls(server.port())) {
+      Frame f = raw.next(WAIT);
+      assertThat(f).isEqualTo(new Frame.ErrorFrame(0, ErrorCode.HANDSHAKE_TIMEOUT,
+          "no completed handshake within 1000ms (handshake-timeout)"));
+      raw.closed.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aPlaintextClientIsRefusedByATlsServer() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of());
+        RawClient raw = RawClient.plain(server.port())) {
+      raw.send(new Frame.Hello(1, 1, Frame.Auth.NONE, "", ""));
+      raw.closed.get(30, TimeUnit.SECONDS);
+      assertThat(raw.next(Duration.ZERO)).isNull();
+    }
+  }
+
+  @Test
+  void onlyTls13And12AreSpoken() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of())) {
+      // BoringSSL still implements TLS 1.1, so this client really offers it
+      var tls11 = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
+          .protocols("TLSv1.1").trustManager(InsecureTrustManagerFactory.INSTANCE)
+          .endpointIdentificationAlgorithm(null).build();
+      assertThat(handshake(tls11, server.port())).startsWith("failed");
+      var tls12 = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+          .protocols("TLSv1.2").trustManager(InsecureTrustManagerFactory.INSTANCE)
+          .endpointIdentificationAlgorithm(null).build();
+      assertThat(handshake(tls12, server.port())).isEqualTo("TLSv1.2");
+      var any = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+          .endpointIdentificationAlgorithm(null).build();
+      assertThat(handshake(any, server.port())).isEqualTo("TLSv1.3");
+    }
+  }
+
+  private static String handshake(io.netty.handler.ssl.SslContext context, int port)
+      throws Exception {
+    var group = dev.sluice.transport.netty.internal.EventLoops.group(1, "tls-probe");
+    try {
+      CompletableFuture<String> outcome = new CompletableFuture<>();
+      new io.netty.bootstrap.Bootstrap().group(group)
+          .channel(dev.sluice.transport.netty.internal.EventLoops.channel())
+          .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+            @Override
+            protected void initChannel(io.netty.channel.Channel ch) {
+              SslHandler h = context.newHandler(ch.alloc(), "localhost", port);
+              h.handshakeFuture().addListener(f -> outcome.complete(f.isSuccess()
+                  ? h.engine().getSession().getProtocol() : "failed: " + f.cause()));
+              ch.pipeline().addLast(h);
+            }
+          }).connect("127.0.0.1", port).sync();
+      return outcome.get(30, TimeUnit.SECONDS);
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void plaintextIsRefusedBeyondLoopbackUnlessForced() {
+    var source = new NettyTransport().createSource(new ServerHarness(dir, Map.of(), null)
+        .contextFor(Map.of("host", "0.0.0.0", "port", 0, "tls", Map.of("enabled", false))));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.start((e, d) -> null))
+        .hasMessageContaining("plaintext-beyond-loopback");
+  }
+
+  @Test
+  void plaintextOnLoopbackWorksWhenConfigured() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of("tls", Map.of("enabled", false)))) {
+      assertThat(server.source.describe()).startsWith("tcp://127.0.0.1:");
+      assertThat(get(server.client().send(event("clear"), WAIT)).dataAsString())
+          .isEqualTo("clear");
+    }
+  }
+
+  @Test
+  void passwordsAndAnonymousCallersFollowTheAuthenticator() throws Exception {
+    Authenticator auth = new Authenticator() {
+      @Override
+      public boolean required() {
+        return true;
+      }
+
+      @Override
+      public CompletionStage<Principal> login(String user, char[] password, String remote) {
+        return "alice".equals(user) && "s3cret".equals(new String(password))
+            ? CompletableFuture.completedFuture(Principal.of("alice", "writer"))
+            : CompletableFuture.failedFuture(new AuthenticationException(
+                "unknown user or wrong password"));
+      }
+
+      @Override
+      public Principal certificate(X509Certificate[] chain) throws AuthenticationException {
+        throw new AuthenticationException("no certificates here");
+      }
+    };
+    try (ServerHarness server = new ServerHarness(dir, Map.of(), auth).start()) {
+      server.echo = true;
+      EventClient alice = server.client(Map.of(),
+          Optional.of(new Credentials("alice", "s3cret".toCharArray())));
+      assertThat(get(alice.send(event("hi"), WAIT)).status()).isEqualTo(Status.OK);
+      ServerHarness.Received r = server.received.poll(30, TimeUnit.SECONDS);
+      assertThat(r.delivery().principal()).contains(Principal.of("alice", "writer"));
+
+      EventClient mallory = server.client(Map.of(),
+          Optional.of(new Credentials("alice", "guess".toCharArray())));
+      Result refused = get(mallory.send(event("hi"), WAIT));
+      assertThat(refused.status()).isEqualTo(Status.UNAVAILABLE);
+      assertThat(refused.errorMessage()).hasValueSatisfying(m -> assertThat(m)
+          .contains("AUTHENTICATION_FAILED").contains("unknown user or wrong password"));
+
+      EventClient anonymous = server.client();
+      Result required = get(anonymous.send(event("hi"), WAIT));
+      assertThat(required.status()).isEqualTo(Status.UNAVAILABLE);
+      assertThat(required.errorMessage()).hasValueSatisfying(m -> assertThat(m)
+          .contains("AUTHENTICATION_REQUIRED"));
+    }
+  }
+
+  @Test
+  void aClientPinningTheFingerprintConnectsAndAWrongPinIsRefused() throws Exception {
+    Path elsewhere = dir.resolve("client-side");
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of())) {
+      String fingerprint = dev.sluice.security.tls.CertificateFingerprint.sha256(
+          (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificate(java.nio.file.Files.newInputStream(
+                  dir.resolve("tls/dev-cert.pem"))));
+      ServerHarness clientSide = new ServerHarness(elsewhere, Map.of("port", server.port()),
+          null);
+      clientSide.source = server.source;
+      EventClient pinned = clientSide.client(Map.of("pinned-sha256", fingerprint),
+          Optional.empty());
+      assertThat(get(pinned.send(event("pinned"), WAIT)).status()).isEqualTo(Status.OK);
+
+      EventClient unpinned = clientSide.client(Map.of(), Optional.empty());
+      Result untrusted = get(unpinned.send(event("untrusted"), WAIT));
+      assertThat(untrusted.status()).isEqualTo(Status.UNAVAILABLE);
+
+      EventClient wrong = clientSide.client(Map.of("pinned-sha256", "00".repeat(32)),
+          Optional.empty());
+      Result refused = get(wrong.send(event("wrong"), WAIT));
+      assertThat(refused.status()).isEqualTo(Status.UNAVAILABLE);
+      clientSide.closeClients();
+    }
+  }
+
+  @Test
+  void aConnectionWithTooManyRequestsInProcessingStopsBeingReadUntilHalfAreAnswered()
+      throws Exception {
+    try (ServerHarness server = ServerHarness.holding(dir,
+        Map.of("max-in-flight-per-connection", 8))) {
+      EventClient client = server.client(Map.of("connections", 1), Optional.empty());
+      List<CompletableFuture<Result>> results = new ArrayList<>();
+      String payload = "x".repeat(4096);
+      for (int i = 0; i < 200; i++) {
+        results.add(client.send(event(payload + i), WAIT).toCompletableFuture());
+      }
+      await().atMost(WAIT).until(() -> server.received.size() >= 8);
+      // Reading stopped: what arrived is bounded by the frames of one socket read (64 KiB,
+      // some 16 of these 4 KiB events) past the limit, far below the 200 sent.
+      await().during(Duration.ofMillis(500)).atMost(WAIT)
+          .until(() -> server.received.size() < 100);
+      Set<String> answered = new HashSet<>();
+      while (answered.size() < 200) {
+        ServerHarness.Received r = server.received.poll(30, TimeUnit.SECONDS);
+        assertThat(r).as("event %d of 200 reached the server", answered.size() + 1).isNotNull();
+        answered.add(r.event().id());
+        r.result().complete(Result.ok(r.event().id(), r.event().data(), "text/plain"));
+      }
+      for (CompletableFuture<Result> f : results) {
+        assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
+      }
+    }
+  }
+
+  @Test
+  void pausingTheSourceStopsIntakeAndResumingDeliversEverything() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of())) {
+      EventClient client = server.client(Map.of("connections", 1), Optional.empty());
+      assertThat(get(client.send(event("warm"), WAIT)).status()).isEqualTo(Status.OK);
+      server.received.clear();
+      server.source.pause();
+      List<CompletableFuture<Result>> results = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        results.add(client.send(event("p" + i), WAIT).toCompletableFuture());
+      }
+      await().during(Duration.ofMillis(500)).atMost(WAIT)
+          .until(() -> server.received.isEmpty());
+      server.source.resume();
+      for (CompletableFuture<Result> f : results) {
+        assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.sluice.transport.netty.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The frame decoder alone, in an {@link EmbeddedChannel}: no sockets, no clock. */
+class FrameDecoderTest {
+  private static final Limits LIMITS = new Limits(1024, 64, 10);
+
+  private static ByteBuf encoded(Frame f) {
+    ByteBuf b = Unpooled.buffer();
+    FrameCodec.encode(f, b);
+    return b;
+  }
+
+  private static Frame.EventFrame event(int id, byte[] data) {
+    return new Frame.EventFrame(id, 1000, List.of("id", "e" + id, "source", "/s",
+        "specversion", "1.0", "type", "t"), data);
+  }
+
+  @Test
+  void decodesFramesSplitAtEveryByteAndCoalescedTogether() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(LIMITS));
+    ByteBuf two = Unpooled.buffer();
+    two.writeBytes(encoded(event(1, new byte[] {1})));
+    two.writeBytes(encoded(new Frame.Ping(5)));
+    while (two.isReadable()) {
+      ch.writeInbound(two.readRetainedSlice(1));
+    }
+    two.release();
+    assertThat((Frame) ch.readInbound()).isEqualTo(event(1, new byte[] {1}));
+    assertThat((Frame) ch.readInbound()).isEqualTo(new Frame.Ping(5));
+    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.finish()).isFalse();
+  }
+
+  @Test
+  void rejectsFrameLongerThanLimitFromItsHeaderAlone() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(LIMITS));
+    ByteBuf header = Unpooled.buffer().writeInt(1025).writeByte(Frame.EVENT).writeByte(0)
+        .writeInt(77);
+    assertThatThrownBy(() -> ch.writeInbound(header)).isInstanceOf(DecoderException.class)
+        .cause().isInstanceOfSatisfying(ProtocolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
+          assertThat(e.correlationId()).isEqualTo(77);
+          assertThat(e.getMessage()).contains("1025 bytes is over the limit of 1024");
+        });
+    // everything after a violation is discarded, and nothing leaks
+    ch.writeInbound(encoded(new Frame.Ping(1)));
+    assertThat((Object) ch.readInbound()).isNull();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void acceptsFrameExactlyAtTheLimit() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(LIMITS));
+    int overhead = encoded(event(1, new byte[0])).readableBytes() - 4;
+    ch.writeInbound(encoded(event(1, new byte[1024 - overhead])));
+    Frame.EventFrame f = ch.readInbound();
+    assertThat(f.data()).hasSize(1024 - overhead);
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void rejectsAttributeOverTheLimitNamingIt() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(LIMITS));
+    ByteBuf f = encoded(new Frame.EventFrame(3, 0, List.of("subject", "x".repeat(65)),
+        new byte[0]));
+    assertThatThrownBy(() -> ch.writeInbound(f)).cause()
+        .isInstanceOfSatisfying(ProtocolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LARGE);
+          assertThat(e.getMessage()).contains("'subject' is 65 bytes, over the limit of 64");
+        });
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void rejectsTruncatedFieldsTrailingBytesBadNamesAndFlags() {
+    assertProtocolError(new byte[] {0, 0, 0, 6, 0x06, 0, 0, 0, 0, 0}, "ends before its ping");
+    assertProtocolError(new byte[] {0, 0, 0, 7, 0x07, 0, 0, 0, 0, 0, 0}, "ends before");
+    assertProtocolError(new byte[] {0, 0, 0, 15, 0x06, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+        9}, "1 bytes left over");
+    assertProtocolError(new byte[] {0, 0, 0, 14, 0x06, 1, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8},
+        "flags must be 0");
+    assertProtocolError(new byte[] {0, 0, 0, 16, 0x03, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 'A',
+        0, 0}, "lower-case ASCII");
+    assertProtocolError(new byte[] {0, 0, 0, 9, 0x05, 0, 0, 0, 0, 0, 0, 1, 0},
+        "ends before its message length");
+    assertProtocolError(new byte[] {0, 0, 0, 10, 0x05, 0, 0, 0, 0, 0, 0, 1, 0, 2},
+        "claims 2 bytes but only 0 are left");
+    assertProtocolError(new byte[] {0, 0, 0, 11, 0x05, 0, 0, 0, 0, 0, 0, 1, 0, 1, (byte) 0xC3},
+        "not valid UTF-8");
+  }
+
+  private static void assertProtocolError(byte[] bytes, String message) {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(LIMITS));
+    assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(bytes))).cause()
+        .isInstanceOfSatisfying(ProtocolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+          assertThat(e.getMessage()).contains(message);
+        });
+    ch.finishAndReleaseAll();
+  }
+}
