@@ -81,8 +81,9 @@ public final class QueueConsumerSource implements RabbitMqSource {
           + describe(e) + ". Start the broker, or fix transport.rabbitmq.uri", e);
     }
     try {
-      Topology.declare(connection, settings);
-      confirmed = new ConfirmingPublisher(connection.createChannel(), "dead letter or event");
+      Channel publishing = connection.createChannel();
+      Topology.declare(publishing, settings);
+      confirmed = new ConfirmingPublisher(publishing, "dead letter or event");
       channel = connection.createChannel();
       channel.basicQos(settings.prefetch());
       consumerTag = channel.basicConsume(settings.queue(), false, "sluice-" + serverName + "-"

@@ -1,7 +1,6 @@
 package dev.sluice.transport.rabbitmq.internal;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.sluice.transport.rabbitmq.RabbitMqSettings;
 import java.io.IOException;
@@ -15,11 +14,13 @@ final class Topology {
   }
 
   /**
-   * Declares everything, each on a fresh channel so that a refused declaration names itself.
+   * Declares everything on {@code connection}'s channel {@code channel}, which must stay open:
+   * automatic topology recovery declares everything again on the channel that declared it.
+   * A refused declaration closes the channel.
    *
    * @throws IOException naming what could not be declared and how to fix it
    */
-  static void declare(Connection connection, RabbitMqSettings s) throws IOException {
+  static void declare(Channel connection, RabbitMqSettings s) throws IOException {
     String dlx = s.deadLetterExchange();
     run(connection, "dead-letter exchange '" + dlx + "' (fanout, durable)",
         "transport.rabbitmq.dead-letter-exchange",
@@ -59,9 +60,8 @@ final class Topology {
     void run(Channel channel) throws IOException;
   }
 
-  private static void run(Connection connection, String what, String key, Declaration d)
+  private static void run(Channel channel, String what, String key, Declaration d)
       throws IOException {
-    Channel channel = connection.createChannel();
     try {
       d.run(channel);
     } catch (IOException e) {
@@ -72,14 +72,6 @@ final class Topology {
       throw new IOException("RabbitMQ refused to declare the " + what + ": " + reason
           + ". If it already exists with other settings (type, durability, arguments), delete it"
           + " or change " + key + " (or queue-type) to match", e);
-    } finally {
-      if (channel.isOpen()) {
-        try {
-          channel.close();
-        } catch (Exception ignored) {
-          // closing a channel that the broker is closing too
-        }
-      }
     }
   }
 }
