@@ -123,15 +123,11 @@ public final class RabbitMqSettings {
   public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("max-in-flight")
       .defaultValue(10_000).validator(Validator.atLeast(1))
       .doc("Requests one client keeps in flight at most; beyond it send answers OVERLOADED.");
-  public static final ConfigKey<Duration> DEFAULT_TIMEOUT = ConfigKey.duration("default-timeout")
-      .defaultValue(Duration.ofSeconds(30)).validator(Validator.positive())
-      .doc("The deadline of a request when the caller gives none (sluice send without"
-          + " --timeout).");
 
   /** The {@code transport.rabbitmq.client} section. */
   public static final ConfigDef CLIENT_DEF = ConfigDef.section("transport.rabbitmq.client",
           "The client side of the RabbitMQ transport.")
-      .define(MAX_IN_FLIGHT).define(DEFAULT_TIMEOUT);
+      .define(MAX_IN_FLIGHT);
 
   public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.bool("enabled")
       .doc("Use TLS; implied by an amqps:// URI.");
@@ -174,7 +170,6 @@ public final class RabbitMqSettings {
   private final Duration recoveryInterval;
   private final Duration heartbeat;
   private final int maxInFlight;
-  private final Duration defaultTimeout;
   private final Tls tls;
 
   private RabbitMqSettings(ConfigValues v, ConfigValues client, Tls tls) {
@@ -195,7 +190,6 @@ public final class RabbitMqSettings {
     this.recoveryInterval = v.get(RECOVERY_INTERVAL);
     this.heartbeat = v.get(HEARTBEAT);
     this.maxInFlight = client.get(MAX_IN_FLIGHT);
-    this.defaultTimeout = client.get(DEFAULT_TIMEOUT);
     this.tls = tls;
   }
 
@@ -335,10 +329,6 @@ public final class RabbitMqSettings {
 
   public int maxInFlight() {
     return maxInFlight;
-  }
-
-  public Duration defaultTimeout() {
-    return defaultTimeout;
   }
 
   public Tls tls() {

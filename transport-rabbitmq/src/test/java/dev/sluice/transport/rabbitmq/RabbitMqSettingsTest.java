@@ -43,7 +43,7 @@ class RabbitMqSettingsTest {
             dead-letter-exchange: failed
             dead-letter-queue: failed.orders
             request-timeout: 5s
-            client: {max-in-flight: 100, default-timeout: 2s}
+            client: {max-in-flight: 100}
             tls: {verify-hostname: false}
         """, "test");
     RabbitMqSettings s = RabbitMqSettings.from(config.transport().settings());
@@ -55,7 +55,6 @@ class RabbitMqSettingsTest {
     assertThat(s.deadLetterQueue()).isEqualTo("failed.orders");
     assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.maxInFlight()).isEqualTo(100);
-    assertThat(s.defaultTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.tls().enabled()).as("amqps:// implies TLS").isTrue();
     assertThat(s.tls().verifyHostname()).isFalse();
   }
