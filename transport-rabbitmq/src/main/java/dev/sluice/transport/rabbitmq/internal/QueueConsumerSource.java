@@ -54,6 +54,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
   private volatile boolean connected;
   private volatile boolean consuming;
   private volatile boolean stopping;
+  private volatile boolean blocked;
   private volatile String lastProblem = "not started";
   private CompletableFuture<Void> stopped;
 
@@ -94,6 +95,13 @@ public final class QueueConsumerSource implements RabbitMqSource {
       throw e;
     }
     connection.addShutdownListener(this::connectionLost);
+    connection.addBlockedListener(reason -> {
+      blocked = true;
+      LOG.warn("RabbitMQ blocks publishing ({}); replies wait on the settling thread", reason);
+    }, () -> {
+      blocked = false;
+      LOG.info("RabbitMQ unblocked publishing");
+    });
     ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
       @Override
       public void handleRecovery(Recoverable recoverable) {
@@ -257,6 +265,13 @@ public final class QueueConsumerSource implements RabbitMqSource {
   // settlement
 
   private void settle(Envelope envelope, AMQP.BasicProperties props, byte[] body, Result r) {
+    if (!blocked && !stopping) {
+      // A reply and an ack are two buffered socket writes; handing them to another thread
+      // would cost more than they do. Only a broker that blocks publishers (a memory or disk
+      // alarm) could make them wait, and then they go to the settling thread instead.
+      doSettle(envelope, props, body, r);
+      return;
+    }
     try {
       settler.execute(() -> doSettle(envelope, props, body, r));
     } catch (java.util.concurrent.RejectedExecutionException e) {

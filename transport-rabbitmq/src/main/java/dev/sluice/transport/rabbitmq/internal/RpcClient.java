@@ -171,17 +171,25 @@ public final class RpcClient implements EventClient {
         } catch (RuntimeException e) {
           LOG.debug("connecting failed", e);
         }
-        List<java.util.function.Consumer<Session>> toRun;
-        synchronized (connectLock) {
-          session = opened;
-          if (opened == null) {
-            retryAfterNanos = System.nanoTime() + settings.recoveryInterval().toNanos();
+        // Publish the requests that waited, in order, before later ones may pass them: the
+        // session becomes visible to send() only once none are left.
+        while (true) {
+          List<java.util.function.Consumer<Session>> toRun;
+          synchronized (connectLock) {
+            if (waiting.isEmpty()) {
+              waiting = null;
+              session = opened;
+              if (opened == null) {
+                retryAfterNanos = System.nanoTime() + settings.recoveryInterval().toNanos();
+              }
+              break;
+            }
+            toRun = waiting;
+            waiting = new java.util.ArrayList<>();
           }
-          toRun = waiting;
-          waiting = null;
-        }
-        for (java.util.function.Consumer<Session> a : toRun) {
-          a.accept(opened);
+          for (java.util.function.Consumer<Session> a : toRun) {
+            a.accept(opened);
+          }
         }
       });
       return true;
