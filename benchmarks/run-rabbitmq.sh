@@ -7,6 +7,7 @@
 #   benchmarks/run-rabbitmq.sh                       # build, then 3 rounds of 20 s each
 #   SKIP_BUILD=1 ROUNDS=1 SECONDS_PER_RUN=10 benchmarks/run-rabbitmq.sh
 #   IN_FLIGHT=64 PAYLOAD=1024 PREFETCH=100 CONCURRENCY=8 benchmarks/run-rabbitmq.sh
+#   PERSISTENT=false benchmarks/run-rabbitmq.sh      # transient requests: no disk on the broker
 #   RABBITMQ_URI=amqp://user:pass@host:5672/%2F benchmarks/run-rabbitmq.sh
 set -eu
 
@@ -21,6 +22,7 @@ in_flight=${IN_FLIGHT:-256}
 payload=${PAYLOAD:-64}
 prefetch=${PREFETCH:-250}
 concurrency=${CONCURRENCY:-4}
+persistent=${PERSISTENT:-true}
 jar=benchmarks/target/benchmarks.jar
 pkg=dev.sluice.benchmarks.rabbitmq
 
@@ -47,7 +49,7 @@ run() { # kind queue server-class server-args...
   done
   start_ticks=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
   java -cp "$jar" "$pkg.RabbitLoadGenerator" "$uri" "$queue" "$in_flight" "$seconds" "$warmup" \
-    "$payload" 2>/dev/null | grep RESULT | sed "s/^RESULT/RESULT $kind/" > "$out.line"
+    "$payload" "$persistent" 2>/dev/null | grep RESULT | sed "s/^RESULT/RESULT $kind/" > "$out.line"
   # the server's CPU time (user + system) after its start-up, per 1000 requests answered
   ticks=$(awk -v s="$start_ticks" '{print $14 + $15 - s}' "/proc/$server_pid/stat")
   hz=$(getconf CLK_TCK)

@@ -26,9 +26,9 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.rabbitmq.RabbitLoadGenerator \
- *     uri queue [in-flight] [seconds] [warm-up-seconds] [payload-bytes]
+ *     uri queue [in-flight] [seconds] [warm-up-seconds] [payload-bytes] [persistent]
  * </pre>
- * Defaults: 256 in flight, 20 s, 5 s warm-up, 64 bytes.
+ * Defaults: 256 in flight, 20 s, 5 s warm-up, 64 bytes, persistent requests.
  */
 public final class RabbitLoadGenerator {
   private RabbitLoadGenerator() {
@@ -41,11 +41,12 @@ public final class RabbitLoadGenerator {
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 5;
     int payload = args.length > 5 ? Integer.parseInt(args[5]) : 64;
+    boolean persistent = args.length <= 6 || Boolean.parseBoolean(args[6]);
     SluiceConfig config = SluiceConfig.parse("""
         transport:
           type: rabbitmq
-          rabbitmq: {uri: '%s', queue: '%s', client: {max-in-flight: %d}}
-        """.formatted(uri, queue, Math.max(inFlight, 1)), "rabbitmq load generator");
+          rabbitmq: {uri: '%s', queue: '%s', persistent: %s, client: {max-in-flight: %d}}
+        """.formatted(uri, queue, persistent, Math.max(inFlight, 1)), "rabbitmq load generator");
     byte[] data = new byte[payload];
     Map<String, Long> failures = new ConcurrentHashMap<>();
     try (Plugins plugins = Plugins.of(new RabbitMqPlugin());
@@ -81,9 +82,9 @@ public final class RabbitLoadGenerator {
       }
       window.acquire(inFlight);
       long measured = ok.sum() - Math.max(okAtStart, 0);
-      System.out.printf("RESULT queue=%s in-flight=%d payload=%dB: %.0f requests/s OK,"
+      System.out.printf("RESULT queue=%s in-flight=%d payload=%dB persistent=%s: %.0f requests/s OK,"
               + " p50 %.2f ms, p99 %.2f ms, max %.2f ms, total %d, failures %s%n", queue, inFlight,
-          payload, measured / (double) seconds, latency.getValueAtPercentile(50) / 1e6,
+          payload, persistent, measured / (double) seconds, latency.getValueAtPercentile(50) / 1e6,
           latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6, ok.sum(), failures);
     }
   }
