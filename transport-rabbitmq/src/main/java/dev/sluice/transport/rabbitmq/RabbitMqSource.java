@@ -1,0 +1,41 @@
+package dev.sluice.transport.rabbitmq;
+
+import dev.sluice.event.Event;
+import dev.sluice.spi.EventSource;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The server side of the RabbitMQ transport: a consumer of the configured queue.
+ *
+ * <p><b>Acknowledgement.</b> A message is acknowledged once its reply has been published to its
+ * {@code reply_to} (or, for a message without one, once its result is known). A final failure
+ * (ERROR, INVALID, REJECTED, UNAUTHORIZED) and a malformed message are first republished, with
+ * the error in headers, to the dead-letter exchange with publisher confirms, then acknowledged:
+ * they are never redelivered in a loop. The prefetch bounds the messages in flight.
+ *
+ * <p><b>Recovery.</b> The connection recovers by itself, with its queues, bindings and consumer.
+ * While it is down, {@link #isReady()} is false; messages not yet acknowledged go back to the
+ * queue and are delivered again, to this server or another.
+ *
+ * <p><b>Threading.</b> Every method is thread-safe and returns without waiting on the broker,
+ * except {@link #start} (connects and declares) and the stage of {@link #stop}.
+ */
+public interface RabbitMqSource extends EventSource {
+
+  /**
+   * True while the source is connected, its consumer is registered and it is not stopping: the
+   * readiness a health check reports.
+   */
+  boolean isReady();
+
+  /** Why the source is or is not ready, one sentence, for a health check's detail. */
+  String readiness();
+
+  /**
+   * Publishes a follow-on event to the configured exchange (routing key: the event type), or to
+   * the queue when no exchange is configured, persistent when {@code persistent} is set. The
+   * stage completes once the broker confirms it, and fails if the broker refuses it or the
+   * connection is down.
+   */
+  CompletionStage<Void> publish(Event event);
+}

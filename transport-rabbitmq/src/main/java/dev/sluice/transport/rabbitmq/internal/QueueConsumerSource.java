@@ -1,0 +1,434 @@
+package dev.sluice.transport.rabbitmq.internal;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
+import dev.sluice.spi.Delivery;
+import dev.sluice.spi.EventSink;
+import dev.sluice.transport.rabbitmq.RabbitMqSettings;
+import dev.sluice.transport.rabbitmq.RabbitMqSource;
+import dev.sluice.transport.rabbitmq.RabbitMqTransport;
+import dev.sluice.transport.rabbitmq.TlsContextProvider;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the queue on one channel, which also carries the replies and acknowledgements (so an
+ * acknowledgement is never processed before the reply it follows); dead letters and follow-on
+ * events go through a second channel in confirm mode. Results are settled on one thread, never
+ * on the engine's.
+ */
+public final class QueueConsumerSource implements RabbitMqSource {
+  private static final Logger LOG = LoggerFactory.getLogger(QueueConsumerSource.class);
+
+  private final RabbitMqSettings settings;
+  private final String serverName;
+  private final TlsContextProvider tls;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final ExecutorService settler;
+  private volatile EventSink sink;
+  private volatile Connection connection;
+  private volatile Channel channel;
+  private volatile ConfirmingPublisher confirmed;
+  private volatile String consumerTag;
+  private volatile boolean connected;
+  private volatile boolean consuming;
+  private volatile boolean stopping;
+  private volatile boolean blocked;
+  private volatile String lastProblem = "not started";
+  private CompletableFuture<Void> stopped;
+
+  public QueueConsumerSource(RabbitMqSettings settings, String serverName,
+      TlsContextProvider tls) {
+    this.settings = settings;
+    this.serverName = serverName;
+    this.tls = tls;
+    this.settler = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "sluice-rabbitmq-settle-" + settings.queue());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public void start(EventSink eventSink) throws IOException {
+    this.sink = eventSink;
+    ConnectionFactory factory = Connections.factory(settings, tls, "sluice-server " + serverName);
+    try {
+      connection = factory.newConnection("sluice-server " + serverName);
+    } catch (IOException | TimeoutException e) {
+      settler.shutdown();
+      throw new IOException("could not connect to RabbitMQ at " + settings.maskedUri() + ": "
+          + describe(e) + ". Start the broker, or fix transport.rabbitmq.uri", e);
+    }
+    try {
+      Channel publishing = connection.createChannel();
+      Topology.declare(publishing, settings);
+      confirmed = new ConfirmingPublisher(publishing, "dead letter or event");
+      channel = connection.createChannel();
+      channel.basicQos(settings.prefetch());
+      consumerTag = channel.basicConsume(settings.queue(), false, "sluice-" + serverName + "-"
+          + Long.toHexString(System.nanoTime()), new QueueConsumer(channel));
+    } catch (IOException | RuntimeException e) {
+      closeQuietly();
+      settler.shutdown();
+      throw e;
+    }
+    connection.addShutdownListener(this::connectionLost);
+    connection.addBlockedListener(reason -> {
+      blocked = true;
+      LOG.warn("RabbitMQ blocks publishing ({}); replies wait on the settling thread", reason);
+    }, () -> {
+      blocked = false;
+      LOG.info("RabbitMQ unblocked publishing");
+    });
+    ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+      @Override
+      public void handleRecovery(Recoverable recoverable) {
+        connected = true;
+        lastProblem = "";
+        LOG.info("RabbitMQ connection to {} recovered; consuming '{}' again",
+            settings.maskedUri(), settings.queue());
+      }
+
+      @Override
+      public void handleRecoveryStarted(Recoverable recoverable) {
+        LOG.info("recovering the RabbitMQ connection to {}", settings.maskedUri());
+      }
+    });
+    connected = true;
+    consuming = true;
+    lastProblem = "";
+    LOG.info("consuming '{}' on {} (prefetch {}, dead letters to '{}')", settings.queue(),
+        settings.maskedUri(), settings.prefetch(), settings.deadLetterExchange());
+  }
+
+  private void connectionLost(ShutdownSignalException cause) {
+    connected = false;
+    if (!cause.isInitiatedByApplication()) {
+      lastProblem = "the connection to RabbitMQ at " + settings.maskedUri() + " was lost ("
+          + cause.getMessage() + "); recovering every " + settings.recoveryInterval().toMillis()
+          + "ms";
+      LOG.warn("{}; unacknowledged messages go back to the queue", lastProblem);
+    }
+  }
+
+  @Override
+  public boolean isReady() {
+    Connection c = connection;
+    return connected && consuming && !stopping && c != null && c.isOpen();
+  }
+
+  @Override
+  public String readiness() {
+    if (stopping) {
+      return "stopping";
+    }
+    if (isReady()) {
+      return "consuming '" + settings.queue() + "' on " + settings.maskedUri();
+    }
+    return lastProblem.isEmpty() ? "not connected to " + settings.maskedUri() : lastProblem;
+  }
+
+  @Override
+  public String describe() {
+    return settings.maskedUri() + " queue " + settings.queue();
+  }
+
+  @Override
+  public CompletionStage<Void> publish(Event event) {
+    ConfirmingPublisher publisher = confirmed;
+    if (publisher == null || !isConnected()) {
+      return CompletableFuture.failedFuture(new IOException("cannot publish " + event.key()
+          + ": " + readiness()));
+    }
+    AMQP.BasicProperties props = AmqpEventCodec.encode(event, settings.persistent()).build();
+    String exchange = settings.exchange().orElse("");
+    String routingKey = settings.exchange().isPresent() ? event.type() : settings.queue();
+    return publisher.publish(exchange, routingKey, props, event.data());
+  }
+
+  private boolean isConnected() {
+    Connection c = connection;
+    return connected && c != null && c.isOpen();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // intake
+
+  private final class QueueConsumer extends DefaultConsumer {
+    QueueConsumer(Channel channel) {
+      super(channel);
+    }
+
+    @Override
+    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props,
+        byte[] body) {
+      received(envelope, props, body);
+    }
+
+    @Override
+    public void handleCancel(String tag) {
+      consuming = false;
+      lastProblem = "the broker cancelled the consumer of '" + settings.queue()
+          + "' (was the queue deleted?); restart the server to declare it again";
+      LOG.error(lastProblem);
+    }
+  }
+
+  private void received(Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+    inFlight.incrementAndGet();
+    if (stopping) {
+      refuseWhileStopping(envelope, props);
+      return;
+    }
+    Event event;
+    try {
+      event = AmqpEventCodec.decode(props, body, settings.maxEventBytes());
+    } catch (MalformedMessageException e) {
+      LOG.warn("malformed message {} on '{}' ({}): {}; dead-lettered", envelope.getDeliveryTag(),
+          settings.queue(), e.code(), e.getMessage());
+      settle(envelope, props, body,
+          Result.failure(e.eventId(), Status.INVALID, e.code(), e.getMessage()));
+      return;
+    }
+    Delivery delivery = Delivery.of(RabbitMqTransport.NAME, deadline(props));
+    CompletionStage<Result> stage;
+    try {
+      stage = sink.submit(event, delivery);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete((r, t) -> settle(envelope, props, body, r != null ? r
+        : Result.failure(event.id(), Status.ERROR, "INTERNAL", "the server failed: " + t)));
+  }
+
+  private Instant deadline(AMQP.BasicProperties props) {
+    Duration timeout = settings.requestTimeout();
+    String expiration = props.getExpiration();
+    if (expiration != null) {
+      try {
+        timeout = Duration.ofMillis(Long.parseLong(expiration.trim()));
+      } catch (NumberFormatException ignored) {
+        // the broker validates expiration; a non-number cannot reach here
+      }
+    }
+    return Instant.now().plus(timeout);
+  }
+
+  /**
+   * While stopping as the queue's only consumer: a request with a reply_to is answered
+   * UNAVAILABLE at once; any other message stays unacknowledged and goes back to the queue when
+   * the channel closes.
+   */
+  private void refuseWhileStopping(Envelope envelope, AMQP.BasicProperties props) {
+    String replyTo = props.getReplyTo();
+    if (replyTo == null || replyTo.isBlank()) {
+      finished();
+      return;
+    }
+    Result refused = Result.failure(AmqpEventCodec.claimedId(props), Status.UNAVAILABLE,
+        "SHUTTING_DOWN", "server '" + serverName + "' is shutting down; retry shortly");
+    settler.execute(() -> {
+      try {
+        reply(props, refused, new byte[0]);
+        channel.basicAck(envelope.getDeliveryTag(), false);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("could not refuse message {} while stopping", envelope.getDeliveryTag(), e);
+      } finally {
+        finished();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // settlement
+
+  private void settle(Envelope envelope, AMQP.BasicProperties props, byte[] body, Result r) {
+    if (!blocked && !stopping) {
+      // A reply and an ack are two buffered socket writes; handing them to another thread
+      // would cost more than they do. Only a broker that blocks publishers (a memory or disk
+      // alarm) could make them wait, and then they go to the settling thread instead.
+      doSettle(envelope, props, body, r);
+      return;
+    }
+    try {
+      settler.execute(() -> doSettle(envelope, props, body, r));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // stopped after the drain deadline: the channel is closed and the message requeued
+      finished();
+    }
+  }
+
+  private void doSettle(Envelope envelope, AMQP.BasicProperties props, byte[] body, Result r) {
+    long tag = envelope.getDeliveryTag();
+    boolean hasReplyTo = props.getReplyTo() != null && !props.getReplyTo().isBlank();
+    try {
+      if (hasReplyTo) {
+        reply(props, r, r.data());
+      }
+      if (r.status() == Status.OK) {
+        channel.basicAck(tag, false);
+        finished();
+      } else if (!r.status().isRetryable()) {
+        deadLetter(tag, props, body, r);
+      } else if (hasReplyTo) {
+        channel.basicAck(tag, false); // the sender has the retryable answer and decides
+        finished();
+      } else if (envelope.isRedeliver()) {
+        deadLetter(tag, props, body, r); // its one retry through the broker failed too
+      } else {
+        channel.basicNack(tag, false, true);
+        finished();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not settle message {} of '{}' ({}): {}; the broker will deliver it again",
+          tag, settings.queue(), r.status(), e.toString());
+      finished();
+    }
+  }
+
+  private void reply(AMQP.BasicProperties request, Result r, byte[] data) throws IOException {
+    String correlationId = request.getCorrelationId();
+    channel.basicPublish("", request.getReplyTo(), false,
+        AmqpEventCodec.replyProperties(r, correlationId), data);
+  }
+
+  /** Republishes with the error in headers and acknowledges once the broker confirms it. */
+  private void deadLetter(long tag, AMQP.BasicProperties props, byte[] body, Result r) {
+    AMQP.BasicProperties dead = AmqpEventCodec.deadLetterProperties(props, r, settings.queue(),
+        serverName);
+    confirmed.publish(settings.deadLetterExchange(), settings.queue(), dead, body)
+        .whenComplete((ok, t) -> settle(() -> {
+          if (t == null) {
+            channel.basicAck(tag, false);
+          } else {
+            LOG.warn("dead letter of message {} not confirmed ({}); rejecting it to the queue's"
+                + " dead-letter exchange without the error headers", tag, t.getMessage());
+            channel.basicReject(tag, false);
+          }
+        }));
+  }
+
+  private interface ChannelAction {
+    void run() throws IOException;
+  }
+
+  private void settle(ChannelAction action) {
+    try {
+      settler.execute(() -> {
+        try {
+          action.run();
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("could not acknowledge a dead-lettered message: {}", e.toString());
+        } finally {
+          finished();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      finished();
+    }
+  }
+
+  private void finished() {
+    if (inFlight.decrementAndGet() == 0 && stopping) {
+      drained.complete(null);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // stop
+
+  @Override
+  public synchronized CompletionStage<Void> stop(Duration drainDeadline) {
+    if (stopped != null) {
+      return stopped;
+    }
+    stopping = true;
+    if (connection == null) {
+      settler.shutdown();
+      stopped = CompletableFuture.completedFuture(null);
+      return stopped;
+    }
+    cancelIfOthersConsume();
+    if (inFlight.get() == 0) {
+      drained.complete(null);
+    }
+    stopped = drained.completeOnTimeout(null, drainDeadline.toNanos(), TimeUnit.NANOSECONDS)
+        .thenRunAsync(() -> {
+          if (inFlight.get() > 0) {
+            LOG.warn("{} messages of '{}' were still in flight at the drain deadline; they go"
+                + " back to the queue", inFlight.get(), settings.queue());
+          }
+          closeQuietly();
+        }, settler)
+        .whenComplete((v, t) -> settler.shutdown());
+    return stopped;
+  }
+
+  /**
+   * With other consumers on the queue, stop taking messages at once so they get them; as the
+   * only consumer, keep receiving in order to answer requests UNAVAILABLE rather than leave
+   * their senders waiting.
+   */
+  private void cancelIfOthersConsume() {
+    Channel ch = channel;
+    if (ch == null || !ch.isOpen()) {
+      return;
+    }
+    try {
+      long consumers = ch.consumerCount(settings.queue());
+      if (consumers > 1) {
+        ch.basicCancel(consumerTag);
+        consuming = false;
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("could not count the consumers of '{}' while stopping", settings.queue(), e);
+    }
+  }
+
+  private void closeQuietly() {
+    Connection c = connection;
+    if (c != null && c.isOpen()) {
+      try {
+        c.close(5_000);
+      } catch (IOException | RuntimeException e) {
+        c.abort(1_000);
+      }
+    }
+    consuming = false;
+  }
+
+  /** Drops the connection without closing it cleanly, as a crash would: for tests. */
+  public void abortConnection() {
+    Connection c = connection;
+    if (c != null) {
+      c.abort(1_000);
+    }
+  }
+
+  private static String describe(Exception e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : " (" + m + ")");
+  }
+}
