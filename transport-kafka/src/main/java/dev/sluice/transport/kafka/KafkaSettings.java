@@ -83,7 +83,8 @@ public final class KafkaSettings {
           + "is answered and dead-lettered.");
   public static final ConfigKey<Duration> RETRY_BACKOFF = ConfigKey.duration("retry-backoff")
       .defaultValue(Duration.ofMillis(200)).validator(Validator.positive())
-      .doc("The pause before the second attempt; it doubles with each further attempt.");
+      .doc("The pause before the second attempt; it doubles with each further attempt, up to "
+          + "5s, and no attempt starts after the event's deadline.");
   public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.duration("commit-interval")
       .defaultValue(Duration.ofSeconds(1)).validator(Validator.positive())
       .doc("How often the server commits the offsets of completed events.");

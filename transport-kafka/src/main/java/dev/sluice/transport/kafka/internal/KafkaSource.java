@@ -64,6 +64,7 @@ public final class KafkaSource implements PausableSource {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final KafkaSettings settings;
   private final String clientId;
@@ -469,7 +470,8 @@ public final class KafkaSource implements PausableSource {
       return;
     }
     if (isRetryable(result) && w.attempts < settings.maxAttempts() && !stopping) {
-      long backoff = settings.retryBackoff().toNanos() << Math.min(20, w.attempts - 1);
+      long backoff = Math.min(MAX_BACKOFF_NANOS,
+          settings.retryBackoff().toNanos() << Math.min(20, w.attempts - 1));
       if (Instant.now().plusNanos(backoff).isBefore(w.deadline)) {
         redelivered.increment();
         scheduler.schedule(() -> retry(w), backoff, TimeUnit.NANOSECONDS);
