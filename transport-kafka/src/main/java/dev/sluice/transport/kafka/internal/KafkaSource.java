@@ -428,6 +428,9 @@ public final class KafkaSource implements PausableSource {
       }
       if (commit && !aborted) {
         long deadline = System.nanoTime() + settings.revokeTimeout().toNanos();
+        if (stopping && drainDeadline - deadline < 0) {
+          deadline = drainDeadline; // a stopping server waits no longer than its drain allows
+        }
         try {
           for (PartitionTracker t : gone) {
             if (!t.awaitIdle(Math.max(0, deadline - System.nanoTime()))) {
