@@ -171,6 +171,23 @@ class SluiceConfigTest {
   }
 
   @Test
+  void masksKafkaSecretsThatHideUnderOtherNames() {
+    SluiceConfig config = SluiceConfig.parse("""
+        transport:
+          type: kafka
+          kafka:
+            common:
+              sasl.jaas.config: PlainLoginModule required username="u" password="hunter2";
+              ssl.keystore.key: PRIVATE-KEY-PEM
+        """, "test");
+
+    String yaml = config.toYaml();
+
+    assertThat(yaml).doesNotContain("hunter2").doesNotContain("PRIVATE-KEY-PEM")
+        .contains("sasl.jaas.config: '[hidden]'");
+  }
+
+  @Test
   void dumpsEffectiveConfigurationWithSecretsMasked() {
     SluiceConfig config = parse(FULL);
 

@@ -10,7 +10,9 @@ final class Masking {
 
   private static final String[] SECRET_WORDS = {
     "password", "passwd", "secret", "token", "credential", "private-key", "privatekey",
-    "api-key", "apikey"
+    "api-key", "apikey",
+    // Kafka: sasl.jaas.config carries passwords; ssl.keystore.key is an inline private key
+    "jaas", "keystore.key"
   };
 
   /** {@code scheme://user:password@host}: group 1 is everything up to the password. */

@@ -1,0 +1,580 @@
+package dev.sluice.transport.kafka.internal;
+
+import dev.sluice.event.Event;
+import dev.sluice.event.InvalidEventException;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
+import dev.sluice.spi.Delivery;
+import dev.sluice.spi.EventSink;
+import dev.sluice.spi.PausableSource;
+import dev.sluice.transport.kafka.KafkaHeaders;
+import dev.sluice.transport.kafka.KafkaSettings;
+import dev.sluice.transport.kafka.KafkaTransport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side: a consumer in the configured group, feeding the sink.
+ *
+ * <p><b>Threads.</b> One poll thread owns the consumer (it is not thread-safe): it polls,
+ * pauses and resumes partitions, runs the rebalance callbacks and commits. Results complete on
+ * engine threads, which only touch thread-safe state (the key sequencer, the partition trackers)
+ * and hand replies and dead letters to the {@link ResultPublisher}. Retries wait on a scheduler
+ * thread.
+ *
+ * <p><b>Order and offsets.</b> Records of one partition with the same partition key reach the
+ * sink one at a time in offset order ({@link KeySequencer}); other keys run alongside. A
+ * partition's committed offset is the lowest record not yet finished ({@link PartitionTracker}),
+ * so a crash or a rebalance redelivers, never skips. A record is finished once its reply and, for
+ * a failure, its dead letter are acknowledged by the broker.
+ *
+ * <p><b>Backpressure.</b> When the engine asks, or when {@code max-in-flight} records are held,
+ * every assigned partition is paused; the poll loop goes on (heartbeats, commits, rebalances).
+ */
+public final class KafkaSource implements PausableSource {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final KafkaSettings settings;
+  private final String clientId;
+  private final MeterRegistry metrics;
+  private final KeySequencer<Work> sequencer = new KeySequencer<>();
+  /** Poll thread only. */
+  private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
+  /** Poll thread only: partitions held for the next owner while stopping. */
+  private final Set<TopicPartition> held = new HashSet<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final CompletableFuture<Void> firstAssignment = new CompletableFuture<>();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final int resumeBelow;
+  private volatile boolean pauseRequested;
+  private volatile boolean stopping;
+  private volatile long drainDeadline;
+  private volatile boolean aborted;
+  private boolean paused;
+  private EventSink sink;
+  private Consumer<byte[], byte[]> consumer;
+  private ResultPublisher publisher;
+  private ScheduledExecutorService scheduler;
+  private Thread pollThread;
+  private Counter deadLetters;
+  private Counter redelivered;
+
+  public KafkaSource(KafkaSettings settings, String serverName, MeterRegistry metrics) {
+    this.settings = settings;
+    this.clientId = "sluice-" + serverName;
+    this.metrics = metrics;
+    this.resumeBelow = Math.max(1, settings.maxInFlight() * 3 / 4);
+  }
+
+  @Override
+  public void start(EventSink eventSink) {
+    this.sink = eventSink;
+    List<String> topics = new ArrayList<>(settings.topics());
+    settings.deadLetterTopic().ifPresent(topics::add);
+    TopicAdmin.ensure(settings, topics, settings.createPartitions(), clientId);
+    consumer = new KafkaConsumer<>(KafkaClientConfigs.consumer(settings, clientId));
+    publisher = new ResultPublisher(
+        new KafkaProducer<>(KafkaClientConfigs.producer(settings, clientId + "-results")),
+        "sluice-kafka-results-" + settings.group());
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sluice-kafka-retries-" + settings.group());
+      t.setDaemon(true);
+      return t;
+    });
+    Tags tags = Tags.of("group", settings.group());
+    metrics.gauge("sluice.kafka.source.in.flight", tags, inFlight);
+    deadLetters = metrics.counter("sluice.kafka.source.dead.letters", tags);
+    redelivered = metrics.counter("sluice.kafka.source.retries", tags);
+    pollThread = new Thread(this::pollLoop, "sluice-kafka-poll-" + settings.group());
+    pollThread.start();
+    try {
+      firstAssignment.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("{}: not yet assigned partitions after {}ms; it keeps trying to join group '{}'",
+          describe(), settings.connectTimeout().toMillis(), settings.group());
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new KafkaUnavailableException("the Kafka consumer failed to start: "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "kafka://" + settings.bootstrapServers() + "/" + String.join(",", settings.topics())
+        + " (group " + settings.group() + ")";
+  }
+
+  @Override
+  public void pause() {
+    pauseRequested = true;
+  }
+
+  @Override
+  public void resume() {
+    pauseRequested = false;
+  }
+
+  /**
+   * Stops taking events: from now on a request that names a reply topic is answered
+   * {@code UNAVAILABLE} (and counted as done), while a one-way event is left, with the rest of
+   * its partition, for the group's next owner. Events already taken finish; then the offsets are
+   * committed and the consumer leaves the group.
+   */
+  @Override
+  public CompletionStage<Void> stop(Duration drainDeadline) {
+    if (pollThread == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    this.drainDeadline = System.nanoTime() + drainDeadline.toNanos();
+    stopping = true;
+    return drained.copy().completeOnTimeout(null, drainDeadline.toNanos(),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Stops at once as a crash would: nothing more is committed or replied, and the consumer
+   * closes without waiting. What was in progress is redelivered to the group's next owner. For
+   * failure tests.
+   */
+  public void abort() {
+    aborted = true;
+    if (pollThread != null) {
+      try {
+        closed.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("{}: the poll thread did not end after abort", describe(), e);
+      }
+      publisher.abort();
+      scheduler.shutdownNow();
+    }
+  }
+
+  /** Completes once the consumer is closed, after {@link #stop} or {@link #abort}. */
+  public CompletionStage<Void> closed() {
+    return closed.copy();
+  }
+
+  // ---------------------------------------------------------------- poll thread
+
+  private void pollLoop() {
+    long nextCommit = System.nanoTime() + settings.commitInterval().toNanos();
+    try {
+      consumer.subscribe(settings.topics(), new Rebalance());
+      while (!aborted) {
+        if (stopping && (inFlight.get() == 0 || System.nanoTime() - drainDeadline > 0)) {
+          break;
+        }
+        applyPause();
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(POLL_TIMEOUT);
+        } catch (WakeupException e) {
+          continue;
+        } catch (InterruptException e) {
+          throw e;
+        } catch (KafkaException e) {
+          LOG.error("{}: polling failed; retrying in 1s", describe(), e);
+          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+          continue;
+        }
+        for (TopicPartition tp : records.partitions()) {
+          PartitionTracker tracker = trackers.get(tp);
+          for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+            take(tracker, r);
+          }
+        }
+        if (System.nanoTime() - nextCommit >= 0) {
+          commitAsync();
+          nextCommit = System.nanoTime() + settings.commitInterval().toNanos();
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      if (!aborted) {
+        LOG.error("{}: the poll loop failed; the source stops taking events", describe(), e);
+      }
+    } finally {
+      firstAssignment.complete(null);
+      closeConsumer();
+      drained.complete(null);
+    }
+  }
+
+  private void closeConsumer() {
+    try {
+      if (aborted) {
+        consumer.close(Duration.ZERO);
+      } else {
+        commitSync(trackers.values());
+        int left = inFlight.get();
+        if (left > 0) {
+          LOG.warn("{}: stopped with {} events unfinished; they are redelivered to the group",
+              describe(), left);
+        }
+        consumer.close(CLOSE_TIMEOUT);
+        publisher.close(CLOSE_TIMEOUT);
+        scheduler.shutdownNow();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{}: closing the consumer failed", describe(), e);
+    } finally {
+      closed.complete(null);
+    }
+  }
+
+  private void applyPause() {
+    boolean want = pauseRequested
+        || inFlight.get() >= (paused ? resumeBelow : settings.maxInFlight());
+    if (want == paused) {
+      return;
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (want) {
+      consumer.pause(assigned);
+    } else {
+      Set<TopicPartition> resume = new HashSet<>(assigned);
+      resume.removeAll(held);
+      consumer.resume(resume);
+    }
+    paused = want;
+  }
+
+  private void take(PartitionTracker tracker, ConsumerRecord<byte[], byte[]> r) {
+    if (tracker == null || tracker.isHeld()) {
+      return; // not ours any more, or left for the next owner
+    }
+    InboundRecord in = new InboundRecord(tracker.partition(), r.offset(), r.key(), r.headers(),
+        r.value());
+    ReplyAddress reply = ReplyAddress.of(r.headers());
+    if (stopping && reply == null) {
+      // a one-way event nobody waits for: leave it, and the rest of the partition, to the group
+      tracker.hold(r.offset());
+      held.add(tracker.partition());
+      consumer.pause(List.of(tracker.partition()));
+      return;
+    }
+    tracker.received(r.offset());
+    inFlight.incrementAndGet();
+    Work w = new Work(in, tracker, reply);
+    String id = KafkaEventCodec.lastText(r.headers(), KafkaHeaders.CE_PREFIX + "id");
+    w.id = id == null ? "" : id;
+    if (stopping) {
+      finish(w, Result.failure(w.id, Status.UNAVAILABLE, "SHUTTING_DOWN",
+          "the server is shutting down; send the request again"), false);
+      return;
+    }
+    long size = KafkaEventCodec.size(r.headers(), r.value());
+    if (size > settings.maxEventBytes()) {
+      finish(w, Result.failure(w.id, Status.INVALID, "TOO_LARGE", "the event is " + size
+          + " bytes, over the limit of " + settings.maxEventBytes()
+          + " bytes (transport.kafka.max-event-bytes); send less data"), true);
+      return;
+    }
+    try {
+      w.event = KafkaEventCodec.decode(r.key(), r.headers(), r.value());
+    } catch (InvalidEventException e) {
+      finish(w, Result.failure(w.id, Status.INVALID, "MALFORMED",
+          "the record is not a valid CloudEvent: " + String.join("; ", e.problems())), true);
+      return;
+    }
+    w.deadline = deadline(r);
+    w.sequenceKey = sequenceKey(tracker.partition(), w.event);
+    if (sequencer.offer(w.sequenceKey, w)) {
+      submit(w);
+    }
+  }
+
+  private Instant deadline(ConsumerRecord<byte[], byte[]> r) {
+    String text = KafkaEventCodec.lastText(r.headers(), KafkaHeaders.DEADLINE_MS);
+    Instant fallback = Instant.now().plus(settings.eventTimeout());
+    if (text != null) {
+      try {
+        Instant sent = Instant.ofEpochMilli(Long.parseLong(text.trim()));
+        return sent.isBefore(fallback) ? sent : fallback;
+      } catch (NumberFormatException e) {
+        return fallback;
+      }
+    }
+    return fallback;
+  }
+
+  private Object sequenceKey(TopicPartition tp, Event event) {
+    return switch (settings.ordering()) {
+      case KEY -> event.partitionKey().map(k -> (Object) new SequenceKey(tp, k)).orElse(null);
+      case PARTITION -> tp;
+      case NONE -> null;
+    };
+  }
+
+  private void commitAsync() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    List<PartitionTracker> moved = new ArrayList<>();
+    for (PartitionTracker t : trackers.values()) {
+      if (t.hasNewPosition()) {
+        long p = t.position();
+        offsets.put(t.partition(), new OffsetAndMetadata(p));
+        t.committedAt(p);
+        moved.add(t);
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
+    consumer.commitAsync(offsets, (o, e) -> {
+      if (e != null) {
+        LOG.warn("{}: committing {} failed; retrying with the next commit", describe(), o, e);
+        moved.forEach(t -> t.committedAt(-1));
+      }
+    });
+  }
+
+  private void commitSync(Collection<PartitionTracker> which) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (PartitionTracker t : which) {
+      long p = t.position();
+      if (p >= 0) {
+        offsets.put(t.partition(), new OffsetAndMetadata(p));
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(offsets, CLOSE_TIMEOUT);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: committing {} failed; those events will be delivered again", describe(),
+          offsets, e);
+    }
+  }
+
+  /** Runs inside {@code poll()}, on the poll thread. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        trackers.put(tp, new PartitionTracker(tp));
+      }
+      if (paused && !partitions.isEmpty()) {
+        consumer.pause(partitions);
+      }
+      LOG.info("{}: assigned {}", describe(), partitions);
+      firstAssignment.complete(null);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      release(partitions, true);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      release(partitions, false);
+    }
+
+    /**
+     * Lets go of partitions: events waiting behind their key are dropped (the next owner gets
+     * them), events in progress get up to revoke-timeout to finish, then what finished is
+     * committed, when the partitions were revoked rather than lost.
+     */
+    private void release(Collection<TopicPartition> partitions, boolean commit) {
+      List<PartitionTracker> gone = new ArrayList<>();
+      for (TopicPartition tp : partitions) {
+        PartitionTracker t = trackers.remove(tp);
+        held.remove(tp);
+        if (t != null) {
+          t.revoke();
+          gone.add(t);
+        }
+      }
+      if (gone.isEmpty()) {
+        return;
+      }
+      for (Work w : sequencer.removeWaiting(w -> w.tracker.isRevoked())) {
+        abandon(w);
+      }
+      if (commit && !aborted) {
+        long deadline = System.nanoTime() + settings.revokeTimeout().toNanos();
+        if (stopping && drainDeadline - deadline < 0) {
+          deadline = drainDeadline; // a stopping server waits no longer than its drain allows
+        }
+        try {
+          for (PartitionTracker t : gone) {
+            if (!t.awaitIdle(Math.max(0, deadline - System.nanoTime()))) {
+              LOG.warn("{}: {} still had events in progress after {}ms; the next owner gets "
+                  + "them again", describe(), t, settings.revokeTimeout().toMillis());
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        commitSync(gone);
+      }
+      LOG.info("{}: {} {}", describe(), commit ? "revoked" : "lost", partitions);
+    }
+  }
+
+  // ---------------------------------------------------------------- any thread
+
+  private void submit(Work w) {
+    w.attempts++;
+    CompletionStage<Result> stage;
+    try {
+      stage = sink.submit(w.event, Delivery.of(KafkaTransport.NAME, w.deadline)
+          .withRemoteAddress(w.in.partition() + "@" + w.in.offset()));
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete((r, t) -> onResult(w, r, t));
+  }
+
+  private void onResult(Work w, Result r, Throwable t) {
+    if (aborted) {
+      return;
+    }
+    Result result = r != null ? r : Result.failure(w.event.id(), Status.ERROR, "INTERNAL",
+        "the server failed while processing the event: " + t);
+    if (isRetryable(result) && w.tracker.isRevoked()) {
+      releaseKey(w);
+      abandon(w); // the partition's next owner processes it
+      return;
+    }
+    if (isRetryable(result) && w.attempts < settings.maxAttempts() && !stopping) {
+      long backoff = Math.min(MAX_BACKOFF_NANOS,
+          settings.retryBackoff().toNanos() << Math.min(20, w.attempts - 1));
+      if (Instant.now().plusNanos(backoff).isBefore(w.deadline)) {
+        redelivered.increment();
+        scheduler.schedule(() -> retry(w), backoff, TimeUnit.NANOSECONDS);
+        return;
+      }
+    }
+    releaseKey(w);
+    finish(w, result, true);
+  }
+
+  private void retry(Work w) {
+    if (aborted) {
+      return;
+    }
+    if (w.tracker.isRevoked()) {
+      releaseKey(w);
+      abandon(w);
+      return;
+    }
+    submit(w);
+  }
+
+  private static boolean isRetryable(Result r) {
+    return r.status() == Status.OVERLOADED || r.status() == Status.UNAVAILABLE;
+  }
+
+  /** Lets the next event of the same key go. */
+  private void releaseKey(Work w) {
+    Work next = sequencer.finished(w.sequenceKey);
+    while (next != null && next.tracker.isRevoked()) {
+      abandon(next);
+      next = sequencer.finished(next.sequenceKey);
+    }
+    if (next != null) {
+      submit(next);
+    }
+  }
+
+  /**
+   * Delivers the final result: the reply to the sender, and for a failure the dead letter; the
+   * record counts as finished once the broker has both.
+   */
+  private void finish(Work w, Result result, boolean deadLetterFailures) {
+    CompletableFuture<Void> reply = w.reply == null ? CompletableFuture.completedFuture(null)
+        : publisher.reply(w.reply, result).whenComplete((v, e) -> {
+          if (e != null && !aborted) {
+            LOG.warn("{}: could not reply to {} for event '{}' ({}@{}): {}", describe(),
+                w.reply.topic(), w.id, w.in.partition(), w.in.offset(), e.toString());
+          }
+        });
+    CompletableFuture<Void> letter = CompletableFuture.completedFuture(null);
+    if (deadLetterFailures && !result.isOk()) {
+      LOG.warn("{}: event '{}' ({}@{}) failed after {} attempt(s): {} {} {}", describe(), w.id,
+          w.in.partition(), w.in.offset(), w.attempts, result.status(),
+          result.errorCode().orElse(""), result.errorMessage().orElse(""));
+      if (settings.deadLetterTopic().isPresent()) {
+        deadLetters.increment();
+        letter = publisher.deadLetter(settings.deadLetterTopic().get(), w.in, result,
+            w.attempts).whenComplete((v, e) -> {
+              if (e != null && !aborted) {
+                LOG.error("{}: could not dead-letter event '{}' ({}@{}) to '{}'; it is skipped: "
+                    + "{}", describe(), w.id, w.in.partition(), w.in.offset(),
+                    settings.deadLetterTopic().get(), e.toString());
+              }
+            });
+      }
+    }
+    CompletableFuture.allOf(reply.exceptionally(e -> null), letter.exceptionally(e -> null))
+        .thenRun(() -> {
+          if (!aborted) {
+            w.tracker.completed(w.in.offset());
+            inFlight.decrementAndGet();
+          }
+        });
+  }
+
+  private void abandon(Work w) {
+    w.tracker.abandoned();
+    inFlight.decrementAndGet();
+  }
+
+  /** The ordering key of {@code ordering: key}: the partition and the partition key. */
+  private record SequenceKey(TopicPartition partition, String key) {
+  }
+
+  /** One record on its way through the source. */
+  private static final class Work {
+    final InboundRecord in;
+    final PartitionTracker tracker;
+    final ReplyAddress reply;
+    String id;
+    Event event;
+    Instant deadline;
+    Object sequenceKey;
+    int attempts;
+
+    Work(InboundRecord in, PartitionTracker tracker, ReplyAddress reply) {
+      this.in = in;
+      this.tracker = tracker;
+      this.reply = reply;
+    }
+  }
+}
