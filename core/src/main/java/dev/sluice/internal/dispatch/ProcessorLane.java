@@ -400,8 +400,9 @@ final class ProcessorLane {
     }
   }
 
+  /** A task seen queued or in a batch; one that just started is left to timeOutIfDue. */
   private void expireQueued(Task t, long now) {
-    if (!t.isDone() && now - t.senderDeadlineNanos >= 0) {
+    if (!t.isDone() && t.startedNanos == 0 && now - t.senderDeadlineNanos >= 0) {
       t.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "the sender's deadline passed while the event"
           + " waited in processor '" + name + "' queue; it was not processed");
     }
