@@ -410,24 +410,37 @@ final class ProcessorLane {
     }
   }
 
+  /** A task seen queued or in a batch; one that just started is left to timeOutIfDue. */
   private void expireQueued(Task t, long now) {
-    if (!t.isDone() && now - t.senderDeadlineNanos >= 0) {
+    if (!t.isDone() && t.startedNanos == 0 && now - t.senderDeadlineNanos >= 0) {
       t.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "the sender's deadline passed while the event"
           + " waited in processor '" + name + "' queue; it was not processed");
     }
   }
 
+  /** Nothing queued, held by a worker (even one waiting for an async permit) or running. */
   boolean isIdle() {
-    return depth.get() == 0 && running() == 0;
+    if (depth.get() != 0 || asyncRunning.get() != 0) {
+      return false;
+    }
+    for (Worker w : workers) {
+      if (w.isBusy()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   int depth() {
     return depth.get();
   }
 
-  /** Events being processed: held by a worker, or (async) whose stage has not completed. */
+  /** Events being processed: held by a worker or, for an async processor, stages running. */
   int running() {
-    int n = asyncRunning.get();
+    if (asyncProcessor != null) {
+      return asyncRunning.get();
+    }
+    int n = 0;
     for (Worker w : workers) {
       if (w.isBusy()) {
         n++;

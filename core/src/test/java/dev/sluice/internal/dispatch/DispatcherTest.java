@@ -11,6 +11,7 @@ import dev.sluice.engine.DrainReport;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import dev.sluice.spi.AsyncEventProcessor;
 import dev.sluice.spi.EventProcessor;
 import dev.sluice.spi.PausableSource;
 import dev.sluice.spi.ProcessingException;
@@ -590,6 +591,47 @@ class DispatcherTest {
     }
     assertThat(result(second).errorCode()).contains("ABANDONED");
     assertThat(processedAfterSecond.get()).isZero();
+  }
+
+  @Test
+  void asyncProcessorRunsAtMostItsConcurrencyAndItsTimedOutStagesAreCancelled() throws Exception {
+    Map<String, CompletableFuture<Result>> stages = new ConcurrentHashMap<>();
+    AsyncEventProcessor async = new AsyncEventProcessor() {
+      @Override
+      public java.util.concurrent.CompletionStage<Result> processAsync(Event e,
+          dev.sluice.spi.ProcessorContext c) {
+        CompletableFuture<Result> stage = new CompletableFuture<>();
+        stages.put(e.id(), stage);
+        return stage;
+      }
+    };
+    Dispatcher d = start(List.of(lane("async", async, 3, 16, LONG, Ordering.NONE),
+        lane("late", async, 1, 4, Duration.ofMillis(100), Ordering.NONE)),
+        List.of(route("async", "async"), route("late", "late")));
+
+    List<CompletableFuture<Result>> results = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      results.add(d.submit(event("async", "a" + i), later()));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> stages.size() == 3);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(30))
+        .until(() -> stages.size() == 3 && d.load().get("async")[1] == 3);
+    assertThat(results).noneMatch(CompletableFuture::isDone);
+
+    // finishing the first three lets the last two start
+    stages.forEach((id, stage) -> stage.complete(Result.ok(id, "done", "text/plain")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> stages.size() == 5);
+    stages.forEach((id, stage) -> stage.complete(Result.ok(id, "done", "text/plain")));
+    for (CompletableFuture<Result> f : results) {
+      assertThat(result(f).dataAsString()).isEqualTo("done");
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> d.load().get("async")[1] == 0);
+
+    Result late = result(d.submit(event("late", "l1"), later()));
+    assertThat(late.status()).isEqualTo(Status.TIMEOUT);
+    assertThat(late.errorCode()).contains("PROCESSOR_TIMEOUT");
+    // the watchdog answers first, then cancels the stage
+    await().atMost(Duration.ofSeconds(30)).until(() -> stages.get("l1").isCancelled());
   }
 
   private static long results(SimpleMeterRegistry registry, String lane, Status status) {
