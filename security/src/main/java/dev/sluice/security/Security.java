@@ -99,6 +99,20 @@ public final class Security implements AutoCloseable {
     return builder(section, dataDirectory).store(store).metrics(metrics).build();
   }
 
+  /**
+   * Only the user administration, for {@code sluice user} while the server may be running
+   * elsewhere: binds the section like {@link #from}, but performs no first start and starts no
+   * threads.
+   *
+   * @throws ConfigException listing every problem in the section
+   */
+  public static UserAdmin userAdmin(Settings section, Path dataDirectory,
+      Optional<UserStore> store) {
+    Security security = builder(section, dataDirectory).store(store).firstStart(false).build();
+    security.close();
+    return security.users();
+  }
+
   public static Builder builder(Settings section, Path dataDirectory) {
     return new Builder(section, dataDirectory);
   }
@@ -141,6 +155,7 @@ public final class Security implements AutoCloseable {
     private Optional<UserStore> store = Optional.empty();
     private MeterRegistry metrics;
     private Clock clock = Clock.systemUTC();
+    private boolean firstStart = true;
 
     private Builder(Settings section, Path dataDirectory) {
       this.section = Objects.requireNonNull(section, "section");
@@ -160,6 +175,15 @@ public final class Security implements AutoCloseable {
     /** The clock of lockouts and slowdowns. */
     public Builder clock(Clock lockoutClock) {
       this.clock = Objects.requireNonNull(lockoutClock, "lockoutClock");
+      return this;
+    }
+
+    /**
+     * Whether to create {@code admin} when authentication is required and no user exists (the
+     * default); off for tools that only manage users.
+     */
+    public Builder firstStart(boolean createAdmin) {
+      this.firstStart = createAdmin;
       return this;
     }
 
@@ -194,7 +218,7 @@ public final class Security implements AutoCloseable {
       UserStore users = store.orElseGet(() -> new FileUserStore(
           dataDirectory.resolve(auth.get(SecurityConfig.USERS_FILE))));
       boolean required = auth.get(SecurityConfig.REQUIRED);
-      Optional<Path> firstStart = required
+      Optional<Path> createdAdmin = required && firstStart
           ? FirstStart.run(users, hasher, dataDirectory, new SecureRandom())
           : Optional.empty();
       HashingPool pool = new HashingPool(hashing.get(SecurityConfig.THREADS),
@@ -211,7 +235,7 @@ public final class Security implements AutoCloseable {
       EventGuard guard = new SecurityGuard(new EventValidator(rules), access, registry);
       UserAdmin admin = new StoreUserAdmin(users, hasher,
           auth.get(SecurityConfig.MIN_PASSWORD_LENGTH));
-      return new Security(authenticator, guard, admin, users, pool, firstStart);
+      return new Security(authenticator, guard, admin, users, pool, createdAdmin);
     }
 
     private static Map<String, List<TypePattern>> patterns(Map<String, Set<String>> roles) {

@@ -302,6 +302,16 @@ class PasswordAuthenticatorTest {
   }
 
   @Test
+  void logsCallerSuppliedNamesOnlyInPrintableBoundedForm() {
+    assertThat(PasswordAuthenticator.printable("eve\nINFO forged line")).isEqualTo(
+        "eve?INFO forged line");
+    assertThat(PasswordAuthenticator.printable("x".repeat(1000))).isEqualTo("x".repeat(64)
+        + "...");
+    // a huge name is still just a failed login
+    assertThat(failure("n".repeat(100_000), "pw", HOME)).isEqualTo("wrong user name or password");
+  }
+
+  @Test
   void readsTheHostOfEveryAddressForm() {
     assertThat(PasswordAuthenticator.host("10.0.0.7:51234")).hasValue("10.0.0.7");
     assertThat(PasswordAuthenticator.host("/10.0.0.7:51234")).hasValue("10.0.0.7");
