@@ -300,6 +300,32 @@ class ResilienceEndToEndTest {
   }
 
   @Test
+  void aTransportsDependencyGuardShowsInBreakersAndReadiness() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: guarded, guarded: {address: resilience-guarded}}
+        processors: [{name: unreliable, types: [test.unreliable]}]
+        resilience:
+          outbound:
+            circuit-breaker: {minimum-calls: 2, sliding-window: 2, wait-in-open: 1m}
+        """);
+    DependencyGuard publisher = guardedContext.dependency("publisher");
+    assertThat(guardedContext.dependency("publisher")).isSameAs(publisher);
+    assertThat(server.breakerStates()).containsEntry("dependency:publisher", "closed");
+
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> publisher.execute(() -> {
+        throw new java.io.IOException("broker connection reset");
+      })).isInstanceOf(java.io.IOException.class);
+    }
+
+    assertThat(server.breakerStates()).containsEntry("dependency:publisher", "open");
+    HealthReport report = server.readiness();
+    assertThat(report.isUp()).isFalse();
+    assertThat(report.components().get("breakers").details())
+        .containsEntry("open", List.of("dependency:publisher"));
+  }
+
+  @Test
   void everythingAProcessorLogsCarriesTheEventIdAndType() throws Exception {
     SluiceServer server = start("""
         transport: {type: memory, memory: {address: resilience-mdc}}
