@@ -92,6 +92,21 @@ class ResilienceConfigTest {
   }
 
   @Test
+  void aMinimumOfCallsAboveTheWindowIsAProblem() {
+    assertThat(problems("""
+        processors:
+          - name: a
+            types: [x]
+            circuit-breaker:
+              minimum-calls: 30
+              sliding-window: 20
+        """)).containsExactly("line 5: processors[0].circuit-breaker.minimum-calls:"
+            + " minimum-calls (30) is more than sliding-window (20), so the failure rate would"
+            + " be judged on fewer calls than asked; lower minimum-calls or raise"
+            + " sliding-window");
+  }
+
+  @Test
   void reportsBadResilienceKeys() {
     assertThat(problems("""
         resilience:
