@@ -42,6 +42,10 @@ public record BreakerPolicy(boolean enabled, double failureRateThreshold, int mi
       throw new IllegalArgumentException("minimum-calls, sliding-window and half-open-calls must"
           + " be at least 1");
     }
+    if (minimumCalls > slidingWindow) {
+      throw new IllegalArgumentException("minimum-calls (" + minimumCalls + ") must not be more"
+          + " than sliding-window (" + slidingWindow + ")");
+    }
     if (waitInOpen.isNegative() || waitInOpen.isZero()) {
       throw new IllegalArgumentException("wait-in-open must be longer than 0s");
     }

@@ -22,7 +22,10 @@ import dev.sluice.event.Result;
  *
  * <p><b>Failure.</b> A thrown exception becomes an {@code ERROR} result: a
  * {@link ProcessingException} keeps its code and retryability, any other exception gets the code
- * {@code PROCESSOR_FAILED}. A processor never leaves a request hanging.
+ * {@code PROCESSOR_FAILED}. A processor never leaves a request hanging. Retryable failures are
+ * retried as the processor's {@code retry} section says; an event that still fails is kept as a
+ * dead letter, and while the processor keeps failing its circuit breaker refuses its events with
+ * {@code UNAVAILABLE} (see docs/operations.md).
  *
  * <p><b>Cancellation.</b> When the processor's timeout passes, the caller gets {@code TIMEOUT} and
  * the worker thread is interrupted; a long-running processor should let

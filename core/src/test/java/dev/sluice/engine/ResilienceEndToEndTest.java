@@ -1,6 +1,7 @@
 package dev.sluice.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
@@ -18,6 +19,13 @@ import dev.sluice.spi.EventClient;
 import dev.sluice.spi.EventStore;
 import dev.sluice.spi.ProcessingException;
 import dev.sluice.spi.SluicePlugin;
+import dev.sluice.internal.memory.InMemorySource;
+import dev.sluice.memory.InMemorySettings;
+import dev.sluice.memory.InMemoryTransport;
+import dev.sluice.resilience.DependencyGuard;
+import dev.sluice.spi.EventSource;
+import dev.sluice.spi.Transport;
+import dev.sluice.spi.TransportContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,10 +55,27 @@ class ResilienceEndToEndTest {
   private final List<SluiceServer> servers = new ArrayList<>();
   private final ControllableStore store = new ControllableStore(Clock.systemUTC());
 
+  private static volatile TransportContext guardedContext;
+
+  /** The in-memory transport, keeping its context so a test can ask it for a dependency. */
+  public static final class GuardedTransport implements Transport {
+    @Override
+    public EventSource createSource(TransportContext context) {
+      guardedContext = context;
+      return new InMemorySource(InMemorySettings.from(context.settings()));
+    }
+
+    @Override
+    public EventClient createClient(TransportContext context) {
+      return new InMemoryTransport().createClient(context);
+    }
+  }
+
   /** Test processors, bound like any plugin's. */
   public static final class TestPlugin extends SluicePlugin {
     @Override
     protected void configure() {
+      transport("guarded", GuardedTransport.class);
       // fails retryably while DOWN, like a processor whose downstream service is down
       processor("unreliable", (e, c) -> {
         CALLS.incrementAndGet();
@@ -272,6 +297,32 @@ class ResilienceEndToEndTest {
     server.stop(Duration.ofSeconds(5));
     assertThat(server.liveness().isUp()).isFalse();
     assertThat(server.readiness().components().get("source").isUp()).isFalse();
+  }
+
+  @Test
+  void aTransportsDependencyGuardShowsInBreakersAndReadiness() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: guarded, guarded: {address: resilience-guarded}}
+        processors: [{name: unreliable, types: [test.unreliable]}]
+        resilience:
+          outbound:
+            circuit-breaker: {minimum-calls: 2, sliding-window: 2, wait-in-open: 1m}
+        """);
+    DependencyGuard publisher = guardedContext.dependency("publisher");
+    assertThat(guardedContext.dependency("publisher")).isSameAs(publisher);
+    assertThat(server.breakerStates()).containsEntry("dependency:publisher", "closed");
+
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> publisher.execute(() -> {
+        throw new java.io.IOException("broker connection reset");
+      })).isInstanceOf(java.io.IOException.class);
+    }
+
+    assertThat(server.breakerStates()).containsEntry("dependency:publisher", "open");
+    HealthReport report = server.readiness();
+    assertThat(report.isUp()).isFalse();
+    assertThat(report.components().get("breakers").details())
+        .containsEntry("open", List.of("dependency:publisher"));
   }
 
   @Test

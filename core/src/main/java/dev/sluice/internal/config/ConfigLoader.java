@@ -2,6 +2,8 @@ package dev.sluice.internal.config;
 
 import static dev.sluice.internal.config.CoreConfigDefs.*;
 
+import dev.sluice.internal.config.CoreConfigDefs.BreakerKeys;
+
 import dev.sluice.config.BreakerPolicy;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.DependencyPolicy;
@@ -121,9 +123,30 @@ public final class ConfigLoader {
     ConfigValues v = def.bind(section, problems);
     Settings breaker = orEmpty(v.get(DEPENDENCY_BREAKER),
         section.path() + "." + DEPENDENCY_BREAKER.name());
-    BreakerPolicy policy = DEPENDENCY_BREAKER_KEYS.policy(
-        DEPENDENCY_BREAKER_DEF.bind(breaker, problems));
+    BreakerPolicy policy = breaker(DEPENDENCY_BREAKER_DEF, DEPENDENCY_BREAKER_KEYS, breaker);
     return new DependencyPolicy(v.get(CALL_TIMEOUT), policy);
+  }
+
+  /** Binds a circuit-breaker section; its defaults after a problem, which is reported. */
+  private BreakerPolicy breaker(dev.sluice.config.ConfigDef def, BreakerKeys keys,
+      Settings section) {
+    int before = problems.size();
+    ConfigValues v = def.bind(section, problems);
+    if (problems.size() > before) {
+      return keys.defaults();
+    }
+    int minimum = v.get(keys.minimumCalls);
+    int window = v.get(keys.slidingWindow);
+    if (minimum > window) {
+      String key = keys.minimumCalls.name();
+      problems.add(new ConfigProblem(section.path() + "." + key,
+          section.line(key) > 0 ? section.line(key) : section.line(),
+          "minimum-calls (" + minimum + ") is more than sliding-window (" + window
+              + "), so the failure rate would be judged on fewer calls than asked; lower"
+              + " minimum-calls or raise sliding-window"));
+      return keys.defaults();
+    }
+    return keys.policy(v);
   }
 
   private RetryPolicy retry(Settings section) {
@@ -191,7 +214,7 @@ public final class ConfigLoader {
     RetryPolicy retry = retrySection == null ? RetryPolicy.DEFAULT : retry(retrySection);
     Settings breakerSection = v.get(PROCESSOR_BREAKER);
     BreakerPolicy breaker = breakerSection == null ? BreakerPolicy.DEFAULT
-        : PROCESSOR_BREAKER_KEYS.policy(BREAKER_DEF.bind(breakerSection, problems));
+        : breaker(BREAKER_DEF, PROCESSOR_BREAKER_KEYS, breakerSection);
     if (problems.size() > before) {
       return Optional.empty();
     }

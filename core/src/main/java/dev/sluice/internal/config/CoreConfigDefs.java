@@ -193,7 +193,10 @@ final class CoreConfigDefs {
     final ConfigKey<Duration> waitInOpen;
     final ConfigKey<Integer> halfOpenCalls;
 
+    private final BreakerPolicy defaults;
+
     BreakerKeys(BreakerPolicy defaults) {
+      this.defaults = defaults;
       enabled = ConfigKey.bool("enabled").defaultValue(defaults.enabled())
           .doc("`false` never refuses a call.");
       failureRate = ConfigKey.decimal("failure-rate-threshold")
@@ -202,7 +205,8 @@ final class CoreConfigDefs {
           .doc("The percentage of failed calls, among those counted, that opens the breaker.");
       minimumCalls = ConfigKey.integer("minimum-calls").defaultValue(defaults.minimumCalls())
           .validator(Validator.atLeast(1))
-          .doc("How many calls are counted before the failure rate is judged.");
+          .doc("How many calls are counted before the failure rate is judged; at most"
+              + " `sliding-window`.");
       slidingWindow = ConfigKey.integer("sliding-window").defaultValue(defaults.slidingWindow())
           .validator(Validator.atLeast(1))
           .doc("How many of the latest calls are counted.");
@@ -212,6 +216,10 @@ final class CoreConfigDefs {
       halfOpenCalls = ConfigKey.integer("half-open-calls").defaultValue(defaults.halfOpenCalls())
           .validator(Validator.atLeast(1))
           .doc("How many trial calls decide whether it closes again.");
+    }
+
+    BreakerPolicy defaults() {
+      return defaults;
     }
 
     ConfigDef def(String section, String documentation) {

@@ -109,11 +109,14 @@ public final class InMemorySource implements PausableSource, TypePausableSource,
     Pending p = new Pending(event, delivery);
     inFlight.incrementAndGet();
     synchronized (this) {
-      if (paused || isTypePaused(event.type())) {
+      boolean typePaused = isTypePaused(event.type());
+      if (paused || typePaused) {
         if (backlog.size() >= BACKLOG) {
           finished();
-          return done(Result.failure(id, Status.OVERLOADED, "BACKLOG_FULL",
-              "the server is saturated and its backlog is full; retry later"));
+          return done(Result.failure(id, Status.OVERLOADED, "BACKLOG_FULL", (typePaused
+              ? "intake of type '" + event.type() + "' is paused while its processor's circuit"
+                  + " breaker is open"
+              : "the server is saturated") + " and the backlog is full; retry later"));
         }
         backlog.add(p);
         return p.result;

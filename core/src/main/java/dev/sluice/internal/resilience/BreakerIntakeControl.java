@@ -28,7 +28,8 @@ public final class BreakerIntakeControl {
   /** Watches the breaker of {@code processor}, which handles {@code types}. */
   public synchronized void watch(String processor, List<String> types, CircuitBreaker breaker) {
     String key = ResilientProcessors.breakerName(processor);
-    watched.put(key, new Watched(processor, Set.copyOf(types), breaker));
+    watched.put(key, new Watched(processor,
+        java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(types)), breaker));
     breaker.getEventPublisher().onStateTransition(e -> update(key));
   }
 

@@ -61,9 +61,10 @@ public final class Breakers {
 
   static CircuitBreakerConfig config(BreakerPolicy p) {
     return CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(p.slidingWindow())
-        .minimumNumberOfCalls(p.minimumCalls())
+        // every processor call records its outcome: no lock shared by the workers
+        .slidingWindow(p.slidingWindow(), p.minimumCalls(),
+            CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
+            CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
         .failureRateThreshold((float) p.failureRateThreshold())
         .waitDurationInOpenState(p.waitInOpen())
         .permittedNumberOfCallsInHalfOpenState(p.halfOpenCalls())

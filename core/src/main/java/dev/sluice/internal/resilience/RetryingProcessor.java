@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>This is not resilience4j's {@code Retry}: that one cannot see each event's deadline, and a
  * retry the sender will not wait for only takes a worker from the next event. Blocking
  * processors wait on their worker thread, so a lane timeout interrupts the wait; asynchronous
- * ones wait on the scheduler.
+ * ones wait on the scheduler, and since cancelling the lane's stage does not reach back here, an
+ * asynchronous call a fan-out no longer wants is retried at most until its deadline.
  */
 final class RetryingProcessor extends ProcessorDecorator {
   private static final Logger LOG = LoggerFactory.getLogger(RetryingProcessor.class);
