@@ -81,7 +81,7 @@ public final class Engine {
   private final ScheduledExecutorService retryScheduler;
   private final Map<String, DependencyGuard> dependencies = new ConcurrentHashMap<>();
   private final ServerHealth health;
-  private final EventStore eventStore;
+  private final ResilientEventStore eventStore;
   private final List<EventSource> extraSources;
   private volatile EventSource source;
   private Thread recovery;
