@@ -171,6 +171,16 @@ public final class RpcClient implements EventClient {
         } catch (RuntimeException e) {
           LOG.debug("connecting failed", e);
         }
+        if (opened == null) {
+          List<java.util.function.Consumer<Session>> failed;
+          synchronized (connectLock) {
+            retryAfterNanos = System.nanoTime() + settings.recoveryInterval().toNanos();
+            failed = waiting;
+            waiting = null;
+          }
+          failed.forEach(a -> a.accept(null));
+          return;
+        }
         // Publish the requests that waited, in order, before later ones may pass them: the
         // session becomes visible to send() only once none are left.
         while (true) {
@@ -179,9 +189,6 @@ public final class RpcClient implements EventClient {
             if (waiting.isEmpty()) {
               waiting = null;
               session = opened;
-              if (opened == null) {
-                retryAfterNanos = System.nanoTime() + settings.recoveryInterval().toNanos();
-              }
               break;
             }
             toRun = waiting;
