@@ -41,6 +41,10 @@ class RabbitMqRecoveryTest {
   void serverAndClientRecoverFromABrokerRestartWithoutLosingAcknowledgedRequests()
       throws Exception {
     RabbitFixture fixture = new RabbitFixture(Map.of("prefetch", 5, "recovery-interval", "500ms"));
+    assertThat(fixture.rabbit.origin())
+        .as("this test restarts the broker with the local rabbitmqctl, so it needs the local"
+            + " RabbitMQ service (found: %s)", fixture.rabbit)
+        .isEqualTo("local service");
     RabbitServers processors = RabbitServers.processors();
     processors.hold = new CountDownLatch(1);
     try (fixture;

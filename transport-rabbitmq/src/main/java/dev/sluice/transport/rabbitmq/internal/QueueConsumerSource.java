@@ -249,16 +249,20 @@ public final class QueueConsumerSource implements RabbitMqSource {
     }
     Result refused = Result.failure(AmqpEventCodec.claimedId(props), Status.UNAVAILABLE,
         "SHUTTING_DOWN", "server '" + serverName + "' is shutting down; retry shortly");
-    settler.execute(() -> {
-      try {
-        reply(props, refused, new byte[0]);
-        channel.basicAck(envelope.getDeliveryTag(), false);
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("could not refuse message {} while stopping", envelope.getDeliveryTag(), e);
-      } finally {
-        finished();
-      }
-    });
+    try {
+      settler.execute(() -> {
+        try {
+          reply(props, refused, new byte[0]);
+          channel.basicAck(envelope.getDeliveryTag(), false);
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("could not refuse message {} while stopping", envelope.getDeliveryTag(), e);
+        } finally {
+          finished();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      finished(); // closing: the message goes back to the queue
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -409,11 +413,11 @@ public final class QueueConsumerSource implements RabbitMqSource {
 
   private void closeQuietly() {
     Connection c = connection;
-    if (c != null && c.isOpen()) {
+    if (c != null) {
       try {
         c.close(5_000);
       } catch (IOException | RuntimeException e) {
-        c.abort(1_000);
+        c.abort(1_000); // also ends automatic recovery of a connection that is down
       }
     }
     consuming = false;
