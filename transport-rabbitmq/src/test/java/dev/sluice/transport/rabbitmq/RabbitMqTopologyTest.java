@@ -107,7 +107,9 @@ class RabbitMqTopologyTest {
   void aClientAnswersUnavailableAtOnceWhenTheBrokerCannotBeReached() throws Exception {
     RabbitMqSettings settings = RabbitMqSettings.from(Settings.of(Map.of(
         "uri", "amqp://app:s3cret@127.0.0.1:1/", "recovery-interval", "1m")));
-    try (RpcClient client = new RpcClient(settings, TlsContextProvider.fromSettings())) {
+    try (RpcClient client = new RpcClient(settings, () -> {
+      throw new AssertionError("no TLS for amqp://");
+    })) {
       Event e = RabbitServers.event(RabbitServers.ECHO, "x");
       Result first = client.send(e, Duration.ofSeconds(60)).toCompletableFuture()
           .get(20, TimeUnit.SECONDS);

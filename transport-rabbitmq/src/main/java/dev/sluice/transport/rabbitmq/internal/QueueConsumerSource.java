@@ -17,7 +17,6 @@ import dev.sluice.spi.EventSink;
 import dev.sluice.transport.rabbitmq.RabbitMqSettings;
 import dev.sluice.transport.rabbitmq.RabbitMqSource;
 import dev.sluice.transport.rabbitmq.RabbitMqTransport;
-import dev.sluice.transport.rabbitmq.TlsContextProvider;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +41,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
 
   private final RabbitMqSettings settings;
   private final String serverName;
-  private final TlsContextProvider tls;
+  private final SslContexts tls;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final ExecutorService settler;
@@ -59,7 +58,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
   private CompletableFuture<Void> stopped;
 
   public QueueConsumerSource(RabbitMqSettings settings, String serverName,
-      TlsContextProvider tls) {
+      SslContexts tls) {
     this.settings = settings;
     this.serverName = serverName;
     this.tls = tls;

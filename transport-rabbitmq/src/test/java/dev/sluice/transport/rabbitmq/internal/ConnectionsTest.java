@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.sluice.config.Settings;
 import dev.sluice.transport.rabbitmq.RabbitMqSettings;
-import dev.sluice.transport.rabbitmq.TlsContextProvider;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ class ConnectionsTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, null, null);
     AtomicInteger asked = new AtomicInteger();
-    TlsContextProvider provider = settings -> {
+    SslContexts provider = () -> {
       asked.incrementAndGet();
       return context;
     };
@@ -40,7 +39,7 @@ class ConnectionsTest {
 
   @Test
   void plainAmqpNeverAsksForAContext() {
-    TlsContextProvider refusing = settings -> {
+    SslContexts refusing = () -> {
       throw new AssertionError("no TLS for amqp://");
     };
     ConnectionFactory f = Connections.factory(RabbitMqSettings.defaults(), refusing, "test");
@@ -59,15 +58,17 @@ class ConnectionsTest {
     }
     Map<String, Object> tls = Map.of("trust-store", store.toString(),
         "trust-store-password", "changeit");
-    ConnectionFactory f = Connections.factory(RabbitMqSettings.from(Settings.of(
-        Map.of("uri", "amqps://u:p@mq.example/", "tls", tls))), TlsContextProvider.fromSettings(),
-        "test");
+    RabbitMqSettings withStore = RabbitMqSettings.from(Settings.of(
+        Map.of("uri", "amqps://u:p@mq.example/", "tls", tls)));
+    ConnectionFactory f = Connections.factory(withStore,
+        () -> KeyStoreTls.sslContext(withStore), "test");
     assertThat(f.isSSL()).isTrue();
 
     Path missing = dir.resolve("missing.p12");
-    assertThatThrownBy(() -> Connections.factory(RabbitMqSettings.from(Settings.of(
-        Map.of("uri", "amqps://u:p@mq.example/", "tls", Map.of("trust-store", missing.toString())))),
-        TlsContextProvider.fromSettings(), "test"))
+    RabbitMqSettings withMissing = RabbitMqSettings.from(Settings.of(
+        Map.of("uri", "amqps://u:p@mq.example/", "tls", Map.of("trust-store", missing.toString()))));
+    assertThatThrownBy(() -> Connections.factory(withMissing,
+        () -> KeyStoreTls.sslContext(withMissing), "test"))
         .hasMessageContaining("transport.rabbitmq.tls.trust-store " + missing)
         .hasMessageContaining("check the path and the password");
   }
