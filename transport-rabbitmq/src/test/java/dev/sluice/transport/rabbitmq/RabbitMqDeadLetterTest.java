@@ -140,6 +140,20 @@ class RabbitMqDeadLetterTest {
     assertThat(dead.get(0).getProps().getDeliveryMode()).isEqualTo(2);
   }
 
+  @Test
+  void aReplyToThatLeadsNowhereDoesNotStopTheServer() throws Exception {
+    // (a bare amq.rabbitmq.reply-to is refused by the broker to the publisher itself)
+    for (String replyTo : new String[] {"amq.rabbitmq.reply-to.garbage",
+        "amq.rabbitmq.reply-to.g1h2AA5yZXBseUAyNzk5NjkxNAAAC1oAAAAAWXgvIw==", "no-such-queue"}) {
+      Event e = RabbitServers.event(RabbitServers.ECHO, "answered into the void");
+      fixture.publish(dev.sluice.transport.rabbitmq.internal.AmqpEventCodec.encode(e, false)
+          .replyTo(replyTo).correlationId("c").build(), e.data());
+      assertEchoStillWorks();
+    }
+    assertThat(server.source().isReady()).isTrue();
+    assertThat(channel.messageCount(fixture.queue)).isZero();
+  }
+
   private List<GetResponse> awaitDeadLetters(int count) {
     List<GetResponse> got = new ArrayList<>();
     await("dead letters in " + fixture.deadLetterQueue()).atMost(WAIT).until(() -> {

@@ -95,6 +95,21 @@ class RabbitMqRecoveryTest {
     }
   }
 
+  @Test
+  void aChannelErrorOnTheConsumingChannelIsFollowedByANewConsumer() throws Exception {
+    RabbitFixture fixture = new RabbitFixture();
+    RabbitServers processors = RabbitServers.processors();
+    try (fixture;
+        RabbitServers.Started started = processors.start(fixture, directory, "channel", null);
+        EventClient client = started.server().newClient()) {
+      assertEcho(client);
+      started.source().breakConsumingChannel();
+      await("the source consuming on a new channel").atMost(WAIT)
+          .untilAsserted(() -> assertEcho(client));
+      assertThat(started.source().isReady()).as(started.source().readiness()).isTrue();
+    }
+  }
+
   private static void assertEcho(EventClient client) throws Exception {
     Result r = client.send(RabbitServers.event(RabbitServers.ECHO, "echo"), Duration.ofSeconds(10))
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
