@@ -17,8 +17,13 @@ import java.util.concurrent.CompletionStage;
  * While it is down, {@link #isReady()} is false; messages not yet acknowledged go back to the
  * queue and are delivered again, to this server or another.
  *
- * <p><b>Threading.</b> Every method is thread-safe and returns without waiting on the broker,
- * except {@link #start} (connects and declares) and the stage of {@link #stop}.
+ * <p><b>Stopping.</b> Beside other consumers of the queue, {@link #stop} cancels the consumer at
+ * once so that new messages go to them; as the only consumer it keeps receiving while it drains,
+ * answering new requests UNAVAILABLE and leaving new one-way messages to go back to the queue.
+ *
+ * <p><b>Threading.</b> Every method is thread-safe. {@link #start} connects and declares;
+ * {@link #stop} asks the broker once how many consumers the queue has; the others return
+ * without waiting on the broker.
  */
 public interface RabbitMqSource extends EventSource {
 

@@ -41,12 +41,14 @@ public final class RabbitMqTransport implements Transport {
 
   @Override
   public RabbitMqSource createSource(TransportContext context) {
-    return new QueueConsumerSource(RabbitMqSettings.from(context.settings()),
-        context.serverName(), tls);
+    RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
+    return new QueueConsumerSource(settings, context.serverName(),
+        () -> tls.sslContext(settings, context));
   }
 
   @Override
   public EventClient createClient(TransportContext context) {
-    return new RpcClient(RabbitMqSettings.from(context.settings()), tls);
+    RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
+    return new RpcClient(settings, () -> tls.sslContext(settings, context));
   }
 }

@@ -107,6 +107,42 @@ class RabbitMqCompetingConsumersTest {
         .isEqualTo(1);
   }
 
+  @Test
+  void aServerStoppingBesideAnotherLeavesNewRequestsToItAndFinishesItsOwn() throws Exception {
+    RabbitServers a = RabbitServers.processors();
+    a.hold = new CountDownLatch(1);
+    RabbitServers.Started serverA = a.start(fixture, directory.resolve("a"), "server-a", null);
+    toClose.add(serverA);
+    EventClient client = serverA.server().newClient();
+    toClose.add(client);
+    Event held = RabbitServers.event(RabbitServers.HOLD, "finished while stopping");
+    CompletableFuture<Result> heldResult = client.send(held, Duration.ofSeconds(60))
+        .toCompletableFuture();
+    await("server a holding the event").atMost(WAIT).until(() -> a.holdCalls.get() == 1);
+
+    RabbitServers b = RabbitServers.processors();
+    toClose.add(b.start(fixture, directory.resolve("b"), "server-b", null));
+    CompletableFuture<dev.sluice.engine.DrainReport> stopping =
+        CompletableFuture.supplyAsync(() -> serverA.server().stop(WAIT));
+    await("server a no longer ready").atMost(WAIT).until(() -> !serverA.source().isReady());
+
+    // while a drains, every new request is served by b, none refused
+    for (int i = 0; i < 20; i++) {
+      Result r = client.send(RabbitServers.event(RabbitServers.HOLD, "to b " + i), WAIT)
+          .toCompletableFuture().get(40, TimeUnit.SECONDS);
+      assertThat(r.status()).as("%s", r).isEqualTo(Status.OK);
+    }
+    assertThat(b.holdCalls.get()).isEqualTo(20);
+    assertThat(stopping).as("a waits for its held event").isNotDone();
+
+    a.hold.countDown();
+    Result r = heldResult.get(40, TimeUnit.SECONDS);
+    assertThat(r.status()).as("%s", r).isEqualTo(Status.OK);
+    assertThat(r.dataAsString()).isEqualTo("finished while stopping");
+    assertThat(stopping.get(40, TimeUnit.SECONDS).isClean()).isTrue();
+    assertThat(a.holdCalls.get()).isEqualTo(1);
+  }
+
   /** The in-memory store, counting stored results. */
   private static final class CountingStore implements EventStore {
     private final InMemoryEventStore delegate =

@@ -140,6 +140,46 @@ class RabbitMqDeadLetterTest {
     assertThat(dead.get(0).getProps().getDeliveryMode()).isEqualTo(2);
   }
 
+  @Test
+  void aReplyToThatLeadsNowhereDoesNotStopTheServer() throws Exception {
+    // (a bare amq.rabbitmq.reply-to is refused by the broker to the publisher itself)
+    for (String replyTo : new String[] {"amq.rabbitmq.reply-to.garbage",
+        "amq.rabbitmq.reply-to.g1h2AA5yZXBseUAyNzk5NjkxNAAAC1oAAAAAWXgvIw==", "no-such-queue"}) {
+      Event e = RabbitServers.event(RabbitServers.ECHO, "answered into the void");
+      fixture.publish(dev.sluice.transport.rabbitmq.internal.AmqpEventCodec.encode(e, false)
+          .replyTo(replyTo).correlationId("c").build(), e.data());
+      assertEchoStillWorks();
+    }
+    assertThat(server.source().isReady()).isTrue();
+    assertThat(channel.messageCount(fixture.queue)).isZero();
+  }
+
+  @Test
+  void aOneWayMessageRefusedAsOverloadedIsRequeuedOnceThenDeadLettered() throws Exception {
+    processors.hold = new java.util.concurrent.CountDownLatch(1);
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 3; i++) { // one held by the only worker, one queued, one too many
+      Event e = RabbitServers.event(RabbitServers.TIGHT, "tight-" + i);
+      events.add(e);
+      fixture.publish(dev.sluice.transport.rabbitmq.internal.AmqpEventCodec.encode(e, true)
+          .build(), e.data());
+    }
+    List<GetResponse> dead = awaitDeadLetters(1);
+    Map<String, Object> h = dead.get(0).getProps().getHeaders();
+    assertThat(h.get(RabbitMqHeaders.STATUS)).hasToString("OVERLOADED");
+    assertThat(h.get("cloudEvents:id")).hasToString(events.get(2).id());
+    assertThat(dead.get(0).getEnvelope().isRedeliver()).isFalse();
+
+    processors.hold.countDown();
+    await("the two that fitted processed").atMost(WAIT)
+        .until(() -> processors.holdCalls.get() == 2);
+    assertThat(processors.holdIds).containsExactlyInAnyOrder(events.get(0).id(),
+        events.get(1).id());
+    server.server().stop(WAIT);
+    assertThat(channel.messageCount(fixture.queue)).as("nothing left unacknowledged").isZero();
+    assertThat(channel.messageCount(fixture.deadLetterQueue())).isZero();
+  }
+
   private List<GetResponse> awaitDeadLetters(int count) {
     List<GetResponse> got = new ArrayList<>();
     await("dead letters in " + fixture.deadLetterQueue()).atMost(WAIT).until(() -> {

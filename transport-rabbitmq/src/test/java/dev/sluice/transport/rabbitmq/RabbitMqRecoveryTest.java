@@ -41,6 +41,10 @@ class RabbitMqRecoveryTest {
   void serverAndClientRecoverFromABrokerRestartWithoutLosingAcknowledgedRequests()
       throws Exception {
     RabbitFixture fixture = new RabbitFixture(Map.of("prefetch", 5, "recovery-interval", "500ms"));
+    assertThat(fixture.rabbit.origin())
+        .as("this test restarts the broker with the local rabbitmqctl, so it needs the local"
+            + " RabbitMQ service (found: %s)", fixture.rabbit)
+        .isEqualTo("local service");
     RabbitServers processors = RabbitServers.processors();
     processors.hold = new CountDownLatch(1);
     try (fixture;
@@ -88,6 +92,21 @@ class RabbitMqRecoveryTest {
           .as("the 5 finished during the outage are answered from the store, not applied again")
           .isEqualTo(20);
       await("the same client serving again").atMost(WAIT).untilAsserted(() -> assertEcho(client));
+    }
+  }
+
+  @Test
+  void aChannelErrorOnTheConsumingChannelIsFollowedByANewConsumer() throws Exception {
+    RabbitFixture fixture = new RabbitFixture();
+    RabbitServers processors = RabbitServers.processors();
+    try (fixture;
+        RabbitServers.Started started = processors.start(fixture, directory, "channel", null);
+        EventClient client = started.server().newClient()) {
+      assertEcho(client);
+      started.source().breakConsumingChannel();
+      await("the source consuming on a new channel").atMost(WAIT)
+          .untilAsserted(() -> assertEcho(client));
+      assertThat(started.source().isReady()).as(started.source().readiness()).isTrue();
     }
   }
 

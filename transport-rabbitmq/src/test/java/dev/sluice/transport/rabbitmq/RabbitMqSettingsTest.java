@@ -94,6 +94,25 @@ class RabbitMqSettingsTest {
         + "127.0.0.1:5672/`"));
   }
 
+  @Test
+  void theTlsSeamIsGivenTheTransportContextWhenASourceStarts() throws Exception {
+    TestContext context = new TestContext(Settings.of(Map.of("uri",
+        "amqps://app:s3cret@127.0.0.1:1/", "connection-timeout", "2s")));
+    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, null, null);
+    java.util.List<dev.sluice.spi.TransportContext> asked = new java.util.ArrayList<>();
+    RabbitMqSource source = new RabbitMqTransport((settings, ctx) -> {
+      asked.add(ctx);
+      return ssl;
+    }).createSource(context);
+    assertThat(asked).as("nothing is asked before start").isEmpty();
+    assertThatThrownBy(() -> source.start((event, delivery) -> null))
+        .hasMessageContaining("could not connect to RabbitMQ at amqps://app:[hidden]@127.0.0.1:1/")
+        .hasMessageNotContaining("s3cret");
+    assertThat(asked).containsExactly(context);
+    assertThat(source.isReady()).isFalse();
+  }
+
   private record TestContext(Settings settings) implements dev.sluice.spi.TransportContext {
     @Override
     public String serverName() {

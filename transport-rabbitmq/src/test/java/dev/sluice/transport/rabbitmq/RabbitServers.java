@@ -35,6 +35,8 @@ final class RabbitServers {
   static final String FAIL = "test.fail";
   /** Counts, and waits for the hold latch when it is closed. */
   static final String HOLD = "test.hold";
+  /** The hold processor in a lane of one worker and a queue of one. */
+  static final String TIGHT = "test.tight";
 
   final AtomicInteger holdCalls = new AtomicInteger();
   final AtomicInteger failCalls = new AtomicInteger();
@@ -109,7 +111,9 @@ final class RabbitServers {
           - {name: fail, processor: fail, types: [%s], concurrency: 2}
           - {name: hold, processor: hold, types: [%s], concurrency: 8, queue-capacity: 512,
              timeout: 90s}
-        """.formatted(name, settings, ECHO, FAIL, HOLD), "test " + name);
+          - {name: tight, processor: hold, types: [%s], concurrency: 1, queue-capacity: 1,
+             timeout: 90s}
+        """.formatted(name, settings, ECHO, FAIL, HOLD, TIGHT), "test " + name);
   }
 
   static Event event(String type, String data) {

@@ -2,7 +2,6 @@ package dev.sluice.transport.rabbitmq.internal;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.sluice.transport.rabbitmq.RabbitMqSettings;
-import dev.sluice.transport.rabbitmq.TlsContextProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -19,7 +18,7 @@ final class Connections {
    *
    * @throws IllegalStateException when the TLS context cannot be built, naming the cause
    */
-  static ConnectionFactory factory(RabbitMqSettings settings, TlsContextProvider tls,
+  static ConnectionFactory factory(RabbitMqSettings settings, SslContexts tls,
       String role) {
     ConnectionFactory f = new ConnectionFactory();
     try {
@@ -32,7 +31,7 @@ final class Connections {
     if (settings.tls().enabled()) {
       try {
         // setUri("amqps://...") installs a trust-everything context: replace it.
-        f.useSslProtocol(tls.sslContext(settings));
+        f.useSslProtocol(tls.get());
       } catch (IOException | GeneralSecurityException e) {
         throw new IllegalStateException("TLS for RabbitMQ " + settings.maskedUri()
             + " could not be set up: " + e.getMessage(), e);

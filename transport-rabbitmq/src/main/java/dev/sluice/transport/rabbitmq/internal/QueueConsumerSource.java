@@ -17,7 +17,6 @@ import dev.sluice.spi.EventSink;
 import dev.sluice.transport.rabbitmq.RabbitMqSettings;
 import dev.sluice.transport.rabbitmq.RabbitMqSource;
 import dev.sluice.transport.rabbitmq.RabbitMqTransport;
-import dev.sluice.transport.rabbitmq.TlsContextProvider;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,15 +33,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the queue on one channel, which also carries the replies and acknowledgements (so an
  * acknowledgement is never processed before the reply it follows); dead letters and follow-on
- * events go through a second channel in confirm mode. Results are settled on one thread, never
- * on the engine's.
+ * events go through a second channel in confirm mode. A result is settled (reply, ack) on the
+ * thread that completes it: two buffered writes, cheaper than a hand-off. While the broker
+ * blocks publishers, and while stopping, settlement moves to one settling thread so that engine
+ * threads never wait on the broker.
  */
 public final class QueueConsumerSource implements RabbitMqSource {
   private static final Logger LOG = LoggerFactory.getLogger(QueueConsumerSource.class);
 
   private final RabbitMqSettings settings;
   private final String serverName;
-  private final TlsContextProvider tls;
+  private final SslContexts tls;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final ExecutorService settler;
@@ -59,7 +60,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
   private CompletableFuture<Void> stopped;
 
   public QueueConsumerSource(RabbitMqSettings settings, String serverName,
-      TlsContextProvider tls) {
+      SslContexts tls) {
     this.settings = settings;
     this.serverName = serverName;
     this.tls = tls;
@@ -85,10 +86,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
       Channel publishing = connection.createChannel();
       Topology.declare(publishing, settings);
       confirmed = new ConfirmingPublisher(publishing, "dead letter or event");
-      channel = connection.createChannel();
-      channel.basicQos(settings.prefetch());
-      consumerTag = channel.basicConsume(settings.queue(), false, "sluice-" + serverName + "-"
-          + Long.toHexString(System.nanoTime()), new QueueConsumer(channel));
+      subscribe();
     } catch (IOException | RuntimeException e) {
       closeQuietly();
       settler.shutdown();
@@ -123,6 +121,47 @@ public final class QueueConsumerSource implements RabbitMqSource {
         settings.maskedUri(), settings.prefetch(), settings.deadLetterExchange());
   }
 
+  /** Opens the consuming channel and registers the consumer. */
+  private void subscribe() throws IOException {
+    Channel ch = connection.createChannel();
+    ch.basicQos(settings.prefetch());
+    consumerTag = ch.basicConsume(settings.queue(), false, "sluice-" + serverName + "-"
+        + Long.toHexString(System.nanoTime()), new QueueConsumer(ch));
+    ch.addShutdownListener(cause -> channelLost(ch, cause));
+    channel = ch;
+  }
+
+  /**
+   * A channel error closes only the channel, and automatic recovery restores channels only with
+   * their connection: consume on a new one. Settlements still pending for the old channel fail
+   * quietly; the broker has already put those messages back in the queue.
+   */
+  private void channelLost(Channel ch, ShutdownSignalException cause) {
+    if (cause.isHardError() || cause.isInitiatedByApplication() || stopping) {
+      return;
+    }
+    lastProblem = "the consuming channel closed (" + cause.getMessage() + ")";
+    LOG.error("{}; consuming '{}' on a new channel", lastProblem, settings.queue());
+    consuming = false;
+    try {
+      settler.execute(() -> {
+        try {
+          if (!stopping && connection.isOpen()) {
+            subscribe();
+            consuming = true;
+            lastProblem = "";
+          }
+        } catch (IOException | RuntimeException e) {
+          lastProblem = "could not consume '" + settings.queue() + "' again: " + e.getMessage()
+              + "; restart the server";
+          LOG.error(lastProblem, e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // stopping
+    }
+  }
+
   private void connectionLost(ShutdownSignalException cause) {
     connected = false;
     if (!cause.isInitiatedByApplication()) {
@@ -136,7 +175,9 @@ public final class QueueConsumerSource implements RabbitMqSource {
   @Override
   public boolean isReady() {
     Connection c = connection;
-    return connected && consuming && !stopping && c != null && c.isOpen();
+    Channel ch = channel;
+    return connected && consuming && !stopping && c != null && c.isOpen() && ch != null
+        && ch.isOpen();
   }
 
   @Override
@@ -184,7 +225,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
     @Override
     public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props,
         byte[] body) {
-      received(envelope, props, body);
+      received(getChannel(), envelope, props, body);
     }
 
     @Override
@@ -196,10 +237,11 @@ public final class QueueConsumerSource implements RabbitMqSource {
     }
   }
 
-  private void received(Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+  private void received(Channel ch, Envelope envelope, AMQP.BasicProperties props,
+      byte[] body) {
     inFlight.incrementAndGet();
     if (stopping) {
-      refuseWhileStopping(envelope, props);
+      refuseWhileStopping(ch, envelope, props);
       return;
     }
     Event event;
@@ -208,7 +250,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
     } catch (MalformedMessageException e) {
       LOG.warn("malformed message {} on '{}' ({}): {}; dead-lettered", envelope.getDeliveryTag(),
           settings.queue(), e.code(), e.getMessage());
-      settle(envelope, props, body,
+      settle(ch, envelope, props, body,
           Result.failure(e.eventId(), Status.INVALID, e.code(), e.getMessage()));
       return;
     }
@@ -219,7 +261,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    stage.whenComplete((r, t) -> settle(envelope, props, body, r != null ? r
+    stage.whenComplete((r, t) -> settle(ch, envelope, props, body, r != null ? r
         : Result.failure(event.id(), Status.ERROR, "INTERNAL", "the server failed: " + t)));
   }
 
@@ -241,7 +283,8 @@ public final class QueueConsumerSource implements RabbitMqSource {
    * UNAVAILABLE at once; any other message stays unacknowledged and goes back to the queue when
    * the channel closes.
    */
-  private void refuseWhileStopping(Envelope envelope, AMQP.BasicProperties props) {
+  private void refuseWhileStopping(Channel ch, Envelope envelope,
+      AMQP.BasicProperties props) {
     String replyTo = props.getReplyTo();
     if (replyTo == null || replyTo.isBlank()) {
       finished();
@@ -249,56 +292,62 @@ public final class QueueConsumerSource implements RabbitMqSource {
     }
     Result refused = Result.failure(AmqpEventCodec.claimedId(props), Status.UNAVAILABLE,
         "SHUTTING_DOWN", "server '" + serverName + "' is shutting down; retry shortly");
-    settler.execute(() -> {
-      try {
-        reply(props, refused, new byte[0]);
-        channel.basicAck(envelope.getDeliveryTag(), false);
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("could not refuse message {} while stopping", envelope.getDeliveryTag(), e);
-      } finally {
-        finished();
-      }
-    });
+    try {
+      settler.execute(() -> {
+        try {
+          reply(ch, props, refused, new byte[0]);
+          ch.basicAck(envelope.getDeliveryTag(), false);
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("could not refuse message {} while stopping", envelope.getDeliveryTag(), e);
+        } finally {
+          finished();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      finished(); // closing: the message goes back to the queue
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
   // settlement
 
-  private void settle(Envelope envelope, AMQP.BasicProperties props, byte[] body, Result r) {
+  private void settle(Channel ch, Envelope envelope, AMQP.BasicProperties props, byte[] body,
+      Result r) {
     if (!blocked && !stopping) {
       // A reply and an ack are two buffered socket writes; handing them to another thread
       // would cost more than they do. Only a broker that blocks publishers (a memory or disk
       // alarm) could make them wait, and then they go to the settling thread instead.
-      doSettle(envelope, props, body, r);
+      doSettle(ch, envelope, props, body, r);
       return;
     }
     try {
-      settler.execute(() -> doSettle(envelope, props, body, r));
+      settler.execute(() -> doSettle(ch, envelope, props, body, r));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // stopped after the drain deadline: the channel is closed and the message requeued
       finished();
     }
   }
 
-  private void doSettle(Envelope envelope, AMQP.BasicProperties props, byte[] body, Result r) {
+  private void doSettle(Channel ch, Envelope envelope, AMQP.BasicProperties props, byte[] body,
+      Result r) {
     long tag = envelope.getDeliveryTag();
     boolean hasReplyTo = props.getReplyTo() != null && !props.getReplyTo().isBlank();
     try {
       if (hasReplyTo) {
-        reply(props, r, r.data());
+        reply(ch, props, r, r.data());
       }
       if (r.status() == Status.OK) {
-        channel.basicAck(tag, false);
+        ch.basicAck(tag, false);
         finished();
       } else if (!r.status().isRetryable()) {
-        deadLetter(tag, props, body, r);
+        deadLetter(ch, tag, props, body, r);
       } else if (hasReplyTo) {
-        channel.basicAck(tag, false); // the sender has the retryable answer and decides
+        ch.basicAck(tag, false); // the sender has the retryable answer and decides
         finished();
       } else if (envelope.isRedeliver()) {
-        deadLetter(tag, props, body, r); // its one retry through the broker failed too
+        deadLetter(ch, tag, props, body, r); // its one retry through the broker failed too
       } else {
-        channel.basicNack(tag, false, true);
+        ch.basicNack(tag, false, true);
         finished();
       }
     } catch (IOException | RuntimeException e) {
@@ -308,24 +357,26 @@ public final class QueueConsumerSource implements RabbitMqSource {
     }
   }
 
-  private void reply(AMQP.BasicProperties request, Result r, byte[] data) throws IOException {
+  private void reply(Channel ch, AMQP.BasicProperties request, Result r, byte[] data)
+      throws IOException {
     String correlationId = request.getCorrelationId();
-    channel.basicPublish("", request.getReplyTo(), false,
+    ch.basicPublish("", request.getReplyTo(), false,
         AmqpEventCodec.replyProperties(r, correlationId), data);
   }
 
   /** Republishes with the error in headers and acknowledges once the broker confirms it. */
-  private void deadLetter(long tag, AMQP.BasicProperties props, byte[] body, Result r) {
+  private void deadLetter(Channel ch, long tag, AMQP.BasicProperties props, byte[] body,
+      Result r) {
     AMQP.BasicProperties dead = AmqpEventCodec.deadLetterProperties(props, r, settings.queue(),
         serverName);
     confirmed.publish(settings.deadLetterExchange(), settings.queue(), dead, body)
         .whenComplete((ok, t) -> settle(() -> {
           if (t == null) {
-            channel.basicAck(tag, false);
+            ch.basicAck(tag, false);
           } else {
             LOG.warn("dead letter of message {} not confirmed ({}); rejecting it to the queue's"
                 + " dead-letter exchange without the error headers", tag, t.getMessage());
-            channel.basicReject(tag, false);
+            ch.basicReject(tag, false);
           }
         }));
   }
@@ -409,14 +460,19 @@ public final class QueueConsumerSource implements RabbitMqSource {
 
   private void closeQuietly() {
     Connection c = connection;
-    if (c != null && c.isOpen()) {
+    if (c != null) {
       try {
         c.close(5_000);
       } catch (IOException | RuntimeException e) {
-        c.abort(1_000);
+        c.abort(1_000); // also ends automatic recovery of a connection that is down
       }
     }
     consuming = false;
+  }
+
+  /** Makes the broker close the consuming channel with a channel error: for tests. */
+  public void breakConsumingChannel() throws IOException {
+    channel.basicAck(Long.MAX_VALUE / 2, false); // an unknown delivery tag: 406
   }
 
   /** Drops the connection without closing it cleanly, as a crash would: for tests. */

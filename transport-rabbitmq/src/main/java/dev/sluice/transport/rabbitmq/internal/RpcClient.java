@@ -15,7 +15,6 @@ import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.spi.EventClient;
 import dev.sluice.transport.rabbitmq.RabbitMqSettings;
-import dev.sluice.transport.rabbitmq.TlsContextProvider;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +51,7 @@ public final class RpcClient implements EventClient {
   private static final AtomicLong CLIENTS = new AtomicLong();
 
   private final RabbitMqSettings settings;
-  private final TlsContextProvider tls;
+  private final SslContexts tls;
   private final String prefix;
   private final AtomicLong correlation = new AtomicLong();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -66,7 +65,7 @@ public final class RpcClient implements EventClient {
   private volatile String lastFailure = "";
   private volatile boolean closed;
 
-  public RpcClient(RabbitMqSettings settings, TlsContextProvider tls) {
+  public RpcClient(RabbitMqSettings settings, SslContexts tls) {
     this.settings = settings;
     this.tls = tls;
     long n = CLIENTS.incrementAndGet();
@@ -171,6 +170,16 @@ public final class RpcClient implements EventClient {
         } catch (RuntimeException e) {
           LOG.debug("connecting failed", e);
         }
+        if (opened == null) {
+          List<java.util.function.Consumer<Session>> failed;
+          synchronized (connectLock) {
+            retryAfterNanos = System.nanoTime() + settings.recoveryInterval().toNanos();
+            failed = waiting;
+            waiting = null;
+          }
+          failed.forEach(a -> a.accept(null));
+          return;
+        }
         // Publish the requests that waited, in order, before later ones may pass them: the
         // session becomes visible to send() only once none are left.
         while (true) {
@@ -179,9 +188,6 @@ public final class RpcClient implements EventClient {
             if (waiting.isEmpty()) {
               waiting = null;
               session = opened;
-              if (opened == null) {
-                retryAfterNanos = System.nanoTime() + settings.recoveryInterval().toNanos();
-              }
               break;
             }
             toRun = waiting;
