@@ -48,7 +48,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NettyEchoBenchmark {
   static final int BATCH = 256;
 
-  @Param({"raw", "sluice"})
+  /**
+   * {@code raw}: the raw echo server; {@code source}: Sluice's netty server with a sink that
+   * answers at once on the I/O thread (the transport alone, without the engine);
+   * {@code sluice}: the whole server with the echo processor.
+   */
+  @Param({"raw", "source", "sluice"})
   public String target;
 
   @Param({"4"})
@@ -60,6 +65,7 @@ public class NettyEchoBenchmark {
   private Path directory;
   private RawEchoServer raw;
   private SluiceServer sluice;
+  private dev.sluice.spi.EventSource source;
   private EventClient client;
   private Event[] events;
 
@@ -93,6 +99,13 @@ public class NettyEchoBenchmark {
     Plugins plugins = Plugins.of(new NettyPlugin(), new EchoPlugin());
     if (target.equals("raw")) {
       raw = new RawEchoServer(port, directory.resolve("data"));
+    } else if (target.equals("source")) {
+      source = new dev.sluice.transport.netty.NettyTransport().createSource(
+          dev.sluice.internal.engine.TransportResolver.context(config, directory,
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+              dev.sluice.spi.Authenticator.none(), java.util.Optional.empty()));
+      source.start((e, d) -> CompletableFuture.completedFuture(
+          Result.ok(e.id(), e.data(), e.dataContentType().orElse(null))));
     } else {
       sluice = SluiceServer.builder(config).plugins(plugins).baseDirectory(directory).build();
       sluice.start();
@@ -126,6 +139,9 @@ public class NettyEchoBenchmark {
     client.close();
     if (raw != null) {
       raw.close();
+    }
+    if (source != null) {
+      source.stop(Duration.ofSeconds(5)).toCompletableFuture().join();
     }
     if (sluice != null) {
       sluice.stop(Duration.ofSeconds(5));
