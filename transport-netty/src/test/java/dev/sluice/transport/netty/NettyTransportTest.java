@@ -494,11 +494,14 @@ class NettyTransportTest {
       server.received.clear();
       server.source.pause();
       List<CompletableFuture<Result>> results = new ArrayList<>();
+      String payload = "x".repeat(4096);
       for (int i = 0; i < 50; i++) {
-        results.add(client.send(event("p" + i), WAIT).toCompletableFuture());
+        results.add(client.send(event(payload + i), WAIT).toCompletableFuture());
       }
+      // The pause reaches the connection's event loop as a task: frames of a read already under
+      // way (at most one 64 KiB read, some 16 of these events) may still pass; no more.
       await().during(Duration.ofMillis(500)).atMost(WAIT)
-          .until(() -> server.received.isEmpty());
+          .until(() -> server.received.size() < 20);
       server.source.resume();
       for (CompletableFuture<Result> f : results) {
         assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
