@@ -216,6 +216,11 @@ class NettyTransportTest {
               + "less data or raise the server's limit"));
       raw.closed.get(30, TimeUnit.SECONDS);
       assertThat(get(bystander.send(event("still"), WAIT)).status()).isEqualTo(Status.OK);
+      assertThat(server.metrics.counter("sluice.netty.refused", "code", "TOO_LARGE").count())
+          .isEqualTo(1);
+      // left: the bystander's two pooled connections (two requests, round robin)
+      await("the refused connection leaving the gauge").atMost(WAIT).until(() ->
+          server.metrics.get("sluice.netty.connections").gauge().value() == 2);
 
       Result viaClient = get(bystander.send(event("y".repeat(5000)), WAIT));
       assertThat(viaClient.status()).isEqualTo(Status.INVALID);
@@ -334,9 +339,13 @@ class NettyTransportTest {
     try (ServerHarness server = ServerHarness.echo(dir, Map.of())) {
       // BoringSSL still implements TLS 1.1, so this client really offers it
       var tls11 = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
-          .protocols("TLSv1.1").trustManager(InsecureTrustManagerFactory.INSTANCE)
+          .protocols("TLSv1.1").ciphers(TLS11_SUITES)
+          .trustManager(InsecureTrustManagerFactory.INSTANCE)
           .endpointIdentificationAlgorithm(null).build();
-      assertThat(handshake(tls11, server.port())).startsWith("failed");
+      assertThat(handshake(tls11, server.port())).startsWith("failed")
+          .containsIgnoringCase("protocol");
+      assertThat(handshake(tls11, permissiveServerPort(server))).as("the same client against "
+          + "a server that allows TLS 1.1, proving that it offers TLS 1.1").isEqualTo("TLSv1.1");
       var tls12 = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
           .protocols("TLSv1.2").trustManager(InsecureTrustManagerFactory.INSTANCE)
           .endpointIdentificationAlgorithm(null).build();
@@ -345,6 +354,42 @@ class NettyTransportTest {
           .endpointIdentificationAlgorithm(null).build();
       assertThat(handshake(any, server.port())).isEqualTo("TLSv1.3");
     }
+  }
+
+  /** TLS 1.1 has no AEAD suites: a CBC one makes an offer of TLS 1.1 possible at all. */
+  private static final List<String> TLS11_SUITES =
+      List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : cleanup) {
+      c.close();
+    }
+  }
+
+  /** A bare OpenSSL server with the harness's certificate that still allows TLS 1.1. */
+  private int permissiveServerPort(ServerHarness server) throws Exception {
+    var cert = dev.sluice.security.tls.internal.DevCertificate.loadOrCreate(
+        server.dataDirectory);
+    var context = SslContextBuilder.forServer(cert.key(), cert.chain())
+        .sslProvider(SslProvider.OPENSSL).protocols("TLSv1.1", "TLSv1.2", "TLSv1.3")
+        .ciphers(TLS11_SUITES).build();
+    var group = dev.sluice.transport.netty.internal.EventLoops.group(1, "tls11-server");
+    var channel = new io.netty.bootstrap.ServerBootstrap().group(group)
+        .channel(dev.sluice.transport.netty.internal.EventLoops.serverChannel())
+        .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+          @Override
+          protected void initChannel(io.netty.channel.Channel ch) {
+            ch.pipeline().addLast(context.newHandler(ch.alloc()));
+          }
+        }).bind("127.0.0.1", 0).sync().channel();
+    cleanup.add(() -> {
+      channel.close().sync();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    });
+    return ((java.net.InetSocketAddress) channel.localAddress()).getPort();
   }
 
   private static String handshake(io.netty.handler.ssl.SslContext context, int port)
@@ -494,15 +539,66 @@ class NettyTransportTest {
       server.received.clear();
       server.source.pause();
       List<CompletableFuture<Result>> results = new ArrayList<>();
+      String payload = "x".repeat(4096);
       for (int i = 0; i < 50; i++) {
-        results.add(client.send(event("p" + i), WAIT).toCompletableFuture());
+        results.add(client.send(event(payload + i), WAIT).toCompletableFuture());
       }
+      // The pause reaches the connection's event loop as a task: frames of a read already under
+      // way (at most one 64 KiB read, some 16 of these events) may still pass; no more.
       await().during(Duration.ofMillis(500)).atMost(WAIT)
-          .until(() -> server.received.isEmpty());
+          .until(() -> server.received.size() < 20);
       server.source.resume();
       for (CompletableFuture<Result> f : results) {
         assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
       }
+    }
+  }
+
+  @Test
+  void theJdkTlsEngineServesAsWellAsOpenSsl() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of("engine", "jdk"))) {
+      EventClient client = server.client();
+      assertThat(get(client.send(event("via jdk"), WAIT)).dataAsString()).isEqualTo("via jdk");
+    }
+  }
+
+  @Test
+  void aTrustedClientCertificateAuthenticatesTheCaller() throws Exception {
+    var clientCert = dev.sluice.security.tls.internal.DevCertificate.loadOrCreate(
+        dir.resolve("client-identity"));
+    Authenticator byCertificate = new Authenticator() {
+      @Override
+      public boolean required() {
+        return true;
+      }
+
+      @Override
+      public CompletionStage<Principal> login(String user, char[] password, String remote) {
+        return CompletableFuture.failedFuture(new AuthenticationException("no passwords"));
+      }
+
+      @Override
+      public Principal certificate(X509Certificate[] chain) {
+        return Principal.of("cert:" + chain[0].getSubjectX500Principal().getName(), "device");
+      }
+    };
+    Map<String, Object> tls = Map.of("client-auth", "require",
+        "trust-file", clientCert.certFile().toString());
+    try (ServerHarness server = new ServerHarness(dir, Map.of("tls", tls), byCertificate)
+        .start()) {
+      server.echo = true;
+      EventClient withCert = server.client(Map.of("cert-file", clientCert.certFile().toString(),
+          "key-file", clientCert.keyFile().toString()), Optional.empty());
+      assertThat(get(withCert.send(event("mtls"), WAIT)).status()).isEqualTo(Status.OK);
+      ServerHarness.Received r = server.received.poll(30, TimeUnit.SECONDS);
+      assertThat(r.delivery().principal()).hasValueSatisfying(p -> {
+        assertThat(p.name()).startsWith("cert:").contains("CN=localhost");
+        assertThat(p.roles()).containsExactly("device");
+      });
+
+      EventClient withoutCert = server.client();
+      assertThat(get(withoutCert.send(event("no cert"), WAIT)).status())
+          .isEqualTo(Status.UNAVAILABLE);
     }
   }
 }
