@@ -1,7 +1,5 @@
 package dev.sluice.transport.kafka.internal;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
@@ -398,10 +396,5 @@ public final class KafkaClient implements EventClient {
         }
       }
     }
-  }
-
-  /** The UTF-8 text of {@code b}, for tests and logs. */
-  static String text(byte[] b) {
-    return b == null ? null : new String(b, UTF_8);
   }
 }
