@@ -225,6 +225,19 @@ class KafkaRequestReplyTest {
   }
 
   @Test
+  void clientWithoutAReplyTopicThatMayNotCreateOneSaysWhatToSet() throws Exception {
+    Map<String, Object> settings = new LinkedHashMap<>(KafkaTestSettings.of(
+        KafkaBroker.shared(), KafkaTestSettings.unique("noreply-")));
+    settings.put("create-topics", Map.of("allowed", false));
+    EventClient client = client(settings);
+    Result r = client.send(Event.builder().id("r-1").source("/t").type("x").build(),
+        Duration.ofSeconds(60)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertThat(r.status()).as("%s", r).isEqualTo(Status.UNAVAILABLE);
+    assertThat(r.errorMessage()).hasValueSatisfying(m -> assertThat(m)
+        .contains("transport.kafka.reply-topic"));
+  }
+
+  @Test
   void requestWithNoServerInTheGroupIsUnavailableAndNotSent() throws Exception {
     Map<String, Object> settings = KafkaTestSettings.of(KafkaBroker.shared(),
         KafkaTestSettings.unique("nobody-"));

@@ -294,6 +294,11 @@ public final class KafkaClient implements EventClient {
           replyTopic = "sluice.replies." + clientId.substring("sluice-client-".length()) + "-"
               + UUID.randomUUID().toString().substring(0, 8);
           ownTopic = true;
+          if (!settings.createTopicsAllowed()) {
+            throw new KafkaUnavailableException("this client needs a reply topic: set "
+                + "transport.kafka.reply-topic (and reply-partition to share one), or allow "
+                + "transport.kafka.create-topics so that it makes its own", null);
+          }
         }
         TopicAdmin.ensure(admin, settings, List.of(replyTopic), 1);
         consumer = new KafkaConsumer<>(KafkaClientConfigs.replyConsumer(settings,
