@@ -1,13 +1,16 @@
 package dev.sluice.transport.kafka;
 
 import dev.sluice.config.ConfigDef;
+import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigKey;
+import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.ConfigValues;
 import dev.sluice.config.Secret;
 import dev.sluice.config.Settings;
 import dev.sluice.config.Validator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,21 +183,21 @@ public final class KafkaSettings {
   /**
    * Reads and validates the section.
    *
-   * @throws dev.sluice.config.ConfigException listing every problem of the section
+   * @throws ConfigException listing every problem of the section
    */
   public static KafkaSettings from(Settings settings) {
-    List<dev.sluice.config.ConfigProblem> problems = new java.util.ArrayList<>();
+    List<ConfigProblem> problems = new ArrayList<>();
     ConfigValues values = DEF.bind(settings, problems);
     ConfigValues create = CREATE_TOPICS_DEF.bind(sectionOrEmpty(values, CREATE_TOPICS, settings),
         problems);
     ConfigValues tls = TLS_DEF.bind(sectionOrEmpty(values, TLS, settings), problems);
     if (tls.find(TLS_CERTIFICATE_FILE).isPresent() != tls.find(TLS_KEY_FILE).isPresent()) {
-      problems.add(new dev.sluice.config.ConfigProblem(settings.path() + ".tls",
+      problems.add(new ConfigProblem(settings.path() + ".tls",
           settings.line("tls"), "certificate-file and key-file go together: set both for a "
               + "client certificate, or neither"));
     }
     if (!problems.isEmpty()) {
-      throw new dev.sluice.config.ConfigException(settings.origin(), problems);
+      throw new ConfigException(settings.origin(), problems);
     }
     return new KafkaSettings(values, create, tls);
   }

@@ -127,6 +127,36 @@ class KafkaRequestReplyTest {
         .isGreaterThan(1);
   }
 
+  @Test
+  void clientsShareAReplyTopicEachOnAPartitionOfItsOwn() throws Exception {
+    KafkaBroker broker = KafkaBroker.shared();
+    Map<String, Object> settings = KafkaTestSettings.of(broker,
+        KafkaTestSettings.unique("shared-"));
+    server(settings, (event, ctx) -> Result.ok(event.id(), event.data(), "text/plain"), 4);
+    String replies = broker.newTopic(2);
+    List<CompletableFuture<Result>> results = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      Map<String, Object> own = new LinkedHashMap<>(settings);
+      own.put("reply-topic", replies);
+      own.put("reply-partition", c);
+      EventClient client = client(own);
+      for (int i = 0; i < 200; i++) {
+        Event e = Event.builder().id("c" + c + "-" + i).source("/test").type("echo")
+            .data("client " + c + " request " + i, "text/plain").build();
+        results.add(client.send(e, RESULT_TIMEOUT).toCompletableFuture());
+      }
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .get(RESULT_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+    for (int n = 0; n < results.size(); n++) {
+      Result r = results.get(n).join();
+      int c = n / 200;
+      int i = n % 200;
+      assertThat(r.status()).as("%s", r).isEqualTo(Status.OK);
+      assertThat(r.dataAsString()).isEqualTo("client " + c + " request " + i);
+    }
+  }
+
   /**
    * What docs/transports.md tells a client in another language to do: a binary-mode record with
    * the reply headers, and the reply read from the reply topic by correlation id.
@@ -192,6 +222,19 @@ class KafkaRequestReplyTest {
     assertThat(r.errorMessage()).hasValueSatisfying(m -> assertThat(m)
         .contains("127.0.0.1:1").contains("connect-timeout"));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void clientWithoutAReplyTopicThatMayNotCreateOneSaysWhatToSet() throws Exception {
+    Map<String, Object> settings = new LinkedHashMap<>(KafkaTestSettings.of(
+        KafkaBroker.shared(), KafkaTestSettings.unique("noreply-")));
+    settings.put("create-topics", Map.of("allowed", false));
+    EventClient client = client(settings);
+    Result r = client.send(Event.builder().id("r-1").source("/t").type("x").build(),
+        Duration.ofSeconds(60)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertThat(r.status()).as("%s", r).isEqualTo(Status.UNAVAILABLE);
+    assertThat(r.errorMessage()).hasValueSatisfying(m -> assertThat(m)
+        .contains("transport.kafka.reply-topic"));
   }
 
   @Test

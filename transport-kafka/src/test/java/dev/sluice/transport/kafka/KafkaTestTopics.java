@@ -32,6 +32,14 @@ final class KafkaTestTopics implements AutoCloseable {
     p.put("key.serializer", ByteArraySerializer.class);
     p.put("value.serializer", ByteArraySerializer.class);
     p.put("linger.ms", 5);
+    // Not idempotent: on a topic created a moment ago, the broker can answer the first batches
+    // NOT_LEADER_OR_FOLLOWER, and the idempotent producer of kafka-clients 4.4 may then resend
+    // them with reset sequence numbers and retry OUT_OF_ORDER_SEQUENCE_NUMBER until its
+    // delivery timeout. Tests count distinct event ids, so a duplicate from a retry is harmless;
+    // one request at a time keeps each partition in send order.
+    p.put("enable.idempotence", false);
+    p.put("acks", "all");
+    p.put("max.in.flight.requests.per.connection", 1);
     this.producer = new KafkaProducer<>(p);
     this.admin = Admin.create(broker.clientConfig());
   }

@@ -1,7 +1,5 @@
 package dev.sluice.transport.kafka.internal;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
@@ -296,6 +294,11 @@ public final class KafkaClient implements EventClient {
           replyTopic = "sluice.replies." + clientId.substring("sluice-client-".length()) + "-"
               + UUID.randomUUID().toString().substring(0, 8);
           ownTopic = true;
+          if (!settings.createTopicsAllowed()) {
+            throw new KafkaUnavailableException("this client needs a reply topic: set "
+                + "transport.kafka.reply-topic (and reply-partition to share one), or allow "
+                + "transport.kafka.create-topics so that it makes its own", null);
+          }
         }
         TopicAdmin.ensure(admin, settings, List.of(replyTopic), 1);
         consumer = new KafkaConsumer<>(KafkaClientConfigs.replyConsumer(settings,
@@ -398,10 +401,5 @@ public final class KafkaClient implements EventClient {
         }
       }
     }
-  }
-
-  /** The UTF-8 text of {@code b}, for tests and logs. */
-  static String text(byte[] b) {
-    return b == null ? null : new String(b, UTF_8);
   }
 }

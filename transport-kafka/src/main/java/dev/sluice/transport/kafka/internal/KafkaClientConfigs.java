@@ -34,6 +34,8 @@ public final class KafkaClientConfigs {
     // a request topic's records written before the first server started are served too
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    // one poll never takes more than max-in-flight, so the source holds at most twice that
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, s.maxInFlight()));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     Map<String, String> own = s.consumerProperties();
