@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +56,10 @@ public final class TableSource implements EventSource {
   private volatile Lease held;
   private Thread poller;
   private EventSink sink;
-  private final java.util.concurrent.atomic.AtomicLong cursor =
-      new java.util.concurrent.atomic.AtomicLong();
+  /** The largest row id submitted in this lease; rows after it are read next. */
+  private final AtomicLong cursor = new AtomicLong();
+  /** The smallest row id to read again (a retryable result), or MAX_VALUE. */
+  private final AtomicLong retryFrom = new AtomicLong(Long.MAX_VALUE);
   private long renewedAt;
 
   public TableSource(Jdbc jdbc, JdbcLockService locks, String table, JdbcStoreConfig config) {
@@ -153,6 +156,10 @@ public final class TableSource implements EventSource {
     List<Event> events = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     List<Long> invalid = new ArrayList<>();
+    long again = retryFrom.getAndSet(Long.MAX_VALUE);
+    if (again != Long.MAX_VALUE) {
+      cursor.accumulateAndGet(again - 1, Math::min);
+    }
     jdbc.autoCommit("polling " + table, c -> {
       try (PreparedStatement ps = c.prepareStatement(selectSql)) {
         ps.setLong(1, cursor.get());
@@ -160,6 +167,9 @@ public final class TableSource implements EventSource {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             long id = rs.getLong(1);
+            if (inFlight.containsKey(id)) {
+              continue; // read again after a rewind, still being processed
+            }
             try {
               events.add(toEvent(rs, id));
               ids.add(id);
@@ -223,7 +233,7 @@ public final class TableSource implements EventSource {
   }
 
   private void rewind(long id) {
-    cursor.accumulateAndGet(id - 1, Math::min);
+    retryFrom.accumulateAndGet(id, Math::min);
   }
 
   private void markDone(Lease current, long id, Status status) {
