@@ -40,6 +40,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The security of one server, from its {@code security} section: an {@link Authenticator}, an
@@ -63,6 +65,8 @@ import java.util.Set;
  * stop the password hashing threads.
  */
 public final class Security implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Security.class);
+
   private final Authenticator authenticator;
   private final EventGuard guard;
   private final UserAdmin users;
@@ -93,6 +97,20 @@ public final class Security implements AutoCloseable {
   public static Security from(Settings section, Path dataDirectory, Optional<UserStore> store,
       MeterRegistry metrics) {
     return builder(section, dataDirectory).store(store).metrics(metrics).build();
+  }
+
+  /**
+   * Only the user administration, for {@code sluice user} while the server may be running
+   * elsewhere: binds the section like {@link #from}, but performs no first start and starts no
+   * threads.
+   *
+   * @throws ConfigException listing every problem in the section
+   */
+  public static UserAdmin userAdmin(Settings section, Path dataDirectory,
+      Optional<UserStore> store) {
+    Security security = builder(section, dataDirectory).store(store).firstStart(false).build();
+    security.close();
+    return security.users();
   }
 
   public static Builder builder(Settings section, Path dataDirectory) {
@@ -137,6 +155,7 @@ public final class Security implements AutoCloseable {
     private Optional<UserStore> store = Optional.empty();
     private MeterRegistry metrics;
     private Clock clock = Clock.systemUTC();
+    private boolean firstStart = true;
 
     private Builder(Settings section, Path dataDirectory) {
       this.section = Objects.requireNonNull(section, "section");
@@ -156,6 +175,15 @@ public final class Security implements AutoCloseable {
     /** The clock of lockouts and slowdowns. */
     public Builder clock(Clock lockoutClock) {
       this.clock = Objects.requireNonNull(lockoutClock, "lockoutClock");
+      return this;
+    }
+
+    /**
+     * Whether to create {@code admin} when authentication is required and no user exists (the
+     * default); off for tools that only manage users.
+     */
+    public Builder firstStart(boolean createAdmin) {
+      this.firstStart = createAdmin;
       return this;
     }
 
@@ -179,29 +207,35 @@ public final class Security implements AutoCloseable {
         throw new ConfigException(section.origin(), problems);
       }
 
-      Argon2Hasher hasher = new Argon2Hasher(new Argon2Parameters(
+      Argon2Parameters cost = new Argon2Parameters(
           hashing.get(SecurityConfig.MEMORY_KIB), hashing.get(SecurityConfig.ITERATIONS),
-          hashing.get(SecurityConfig.PARALLELISM)));
+          hashing.get(SecurityConfig.PARALLELISM));
+      if (cost.weakerThan(Argon2Parameters.OWASP)) {
+        LOG.warn("security.authentication.hashing ({}) is below the OWASP recommendation ({});"
+            + " stolen password hashes are cheaper to crack", cost, Argon2Parameters.OWASP);
+      }
+      Argon2Hasher hasher = new Argon2Hasher(cost);
       UserStore users = store.orElseGet(() -> new FileUserStore(
           dataDirectory.resolve(auth.get(SecurityConfig.USERS_FILE))));
       boolean required = auth.get(SecurityConfig.REQUIRED);
-      Optional<Path> firstStart = required
+      Optional<Path> createdAdmin = required && firstStart
           ? FirstStart.run(users, hasher, dataDirectory, new SecureRandom())
           : Optional.empty();
       HashingPool pool = new HashingPool(hashing.get(SecurityConfig.THREADS),
           hashing.get(SecurityConfig.QUEUE));
+      MeterRegistry registry = metrics != null ? metrics : new SimpleMeterRegistry();
       PasswordAuthenticator authenticator = new PasswordAuthenticator(required, users, hasher,
           pool, new PasswordAuthenticator.LockoutPolicy(
               lockout.get(SecurityConfig.SLOWDOWN_AFTER), lockout.get(SecurityConfig.SLOWDOWN),
               lockout.get(SecurityConfig.MAX_SLOWDOWN), lockout.get(SecurityConfig.ATTEMPTS),
               lockout.get(SecurityConfig.WINDOW), lockout.get(SecurityConfig.DURATION)),
-          clock, certificateRoles, metrics != null ? metrics : new SimpleMeterRegistry());
+          clock, certificateRoles, registry);
       AccessRules access = rolesSection.keys().isEmpty() ? AccessRules.defaults()
           : new AccessRules(patterns(roles));
-      EventGuard guard = new SecurityGuard(new EventValidator(rules), access);
+      EventGuard guard = new SecurityGuard(new EventValidator(rules), access, registry);
       UserAdmin admin = new StoreUserAdmin(users, hasher,
           auth.get(SecurityConfig.MIN_PASSWORD_LENGTH));
-      return new Security(authenticator, guard, admin, users, pool, firstStart);
+      return new Security(authenticator, guard, admin, users, pool, createdAdmin);
     }
 
     private static Map<String, List<TypePattern>> patterns(Map<String, Set<String>> roles) {

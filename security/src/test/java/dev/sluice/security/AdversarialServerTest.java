@@ -147,6 +147,10 @@ class AdversarialServerTest {
     assertThat(served.get()).as("events served to the well-behaved client").isPositive();
     assertThat(PROCESSED).as("hostile events that reached a processor")
         .noneMatch(id -> id.startsWith("bad-"));
+    assertThat(metrics.counter("sluice.security.refusals", "status", "INVALID", "code",
+        "BAD_ENCODING").count()).isEqualTo(3.0);
+    assertThat(metrics.counter("sluice.security.refusals", "status", "UNAUTHORIZED", "code",
+        "NOT_ALLOWED").count()).isEqualTo(2.0);
   }
 
   private Result send(Event event) throws Exception {

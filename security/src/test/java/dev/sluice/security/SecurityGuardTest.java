@@ -173,7 +173,14 @@ class SecurityGuardTest {
     assertThat(check(event("ping").data("[".repeat(5) + "]".repeat(5), "application/json")
         .build())).isEmpty();
     assertRefused(check(event("ping").data(deep, "application/json").build()), Status.INVALID,
-        "JSON_TOO_DEEP", "security.validation.json-max-depth is 5");
+        "JSON_TOO_DEEP", "the JSON data is nested deeper than 5 levels"
+            + " (security.validation.json-max-depth)");
+    assertRefused(check(event("orders.bulk").data("[" + "9".repeat(1500) + "]",
+        "application/json").build()), Status.INVALID, "JSON_LIMIT",
+        "the JSON data breaks a parser limit: Number value length");
+    // a type's own limit above the global one applies to JSON too
+    assertThat(check(event("orders.bulk").data("[\"" + "x".repeat(4000) + "\"]",
+        "application/json").build())).isEmpty();
     String bomb = "[".repeat(100_000);
     assertRefused(check(event("orders.bulk").data(bomb.substring(0, 4999), "application/json")
         .build()), Status.INVALID, "JSON_TOO_DEEP", "json-max-depth");

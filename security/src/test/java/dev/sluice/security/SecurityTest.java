@@ -3,12 +3,16 @@ package dev.sluice.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.spi.Credentials;
 import dev.sluice.spi.Principal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +116,42 @@ class SecurityTest {
                     + " apply to exact types such as 'orders.created'",
                 "security.validation.types.orders.created.schema: cannot read the JSON Schema"
                     + " /nonexistent/order.schema.json: /nonexistent/order.schema.json"));
+  }
+
+  @Test
+  void neverFetchesASchemaFromTheNetwork() throws Exception {
+    AtomicInteger fetches = new AtomicInteger();
+    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    http.createContext("/", exchange -> {
+      fetches.incrementAndGet();
+      byte[] body = "{\"type\": \"string\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    http.start();
+    try {
+      Path schema = data.resolve("remote.json");
+      Files.writeString(schema, """
+          {"$schema": "https://json-schema.org/draft/2020-12/schema",
+           "type": "object",
+           "properties": {"a": {"$ref": "http://127.0.0.1:%d/a.json"}}}
+          """.formatted(http.getAddress().getPort()));
+
+      assertThatThrownBy(() -> security("""
+          security:
+            authentication: {required: false}
+            validation:
+              types:
+                orders.created: {schema: %s}
+          """.formatted(schema)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("security.validation.types.orders.created.schema");
+      assertThat(fetches).hasValue(0);
+    } finally {
+      http.stop(0);
+    }
   }
 
   @Test

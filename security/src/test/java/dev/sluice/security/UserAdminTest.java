@@ -87,6 +87,17 @@ class UserAdminTest {
   }
 
   @Test
+  void managesUsersWithoutAFirstStartForTheCommandLine(@TempDir Path fresh) throws Exception {
+    UserAdmin admin = Security.userAdmin(Settings.of(Map.of("authentication", Map.of(
+        "hashing", SecurityTest.FAST_HASHING))), fresh, Optional.empty());
+
+    admin.add("alice", "alice-password-1".toCharArray(), Set.of("producer"));
+
+    assertThat(admin.list()).extracting(UserAdmin.UserSummary::name).containsExactly("alice");
+    assertThat(Files.exists(fresh.resolve("initial-admin-password"))).isFalse();
+  }
+
+  @Test
   void refusesWhatItCannotDoWithMessagesThatSayWhatToDo() {
     users.add("alice", "alice-password-1".toCharArray(), Set.of());
 

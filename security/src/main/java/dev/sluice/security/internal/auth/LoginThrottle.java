@@ -13,6 +13,10 @@ import java.util.Optional;
  * doubles with each failure up to {@code maxSlowdown}, and not at all for {@code lockout} once
  * {@code attempts} failures happened within {@code window}. Time comes from the injected clock.
  *
+ * <p>An attempt is taken with {@link #begin} before the password is checked and settled with
+ * {@link #failed}, {@link #succeeded} or {@link #abandoned}: attempts still being checked count
+ * against the limit, so a burst of parallel guesses cannot get past it.
+ *
  * <p>Thread-safe. Remembers at most {@code maxKeys} keys (the least recently used are
  * forgotten), so a flood of invented user names cannot exhaust memory.
  */
@@ -27,6 +31,7 @@ final class LoginThrottle {
 
   private static final class Failures {
     int count;
+    int inFlight;
     Instant first;
     Instant last;
     Instant lockedUntil;
@@ -49,23 +54,45 @@ final class LoginThrottle {
     };
   }
 
-  /** Empty when {@code key} may try now. */
-  synchronized Optional<Refusal> check(String key) {
-    Failures f = current(key);
-    if (f == null) {
-      return Optional.empty();
-    }
+  /** Takes an attempt for {@code key}; empty when it may go ahead, else why not. */
+  synchronized Optional<Refusal> begin(String key) {
     Instant now = clock.instant();
-    if (f.lockedUntil != null) {
-      return Optional.of(new Refusal(true, f.lockedUntil));
+    Failures f = current(key);
+    if (f != null) {
+      if (f.lockedUntil != null) {
+        return Optional.of(new Refusal(true, f.lockedUntil));
+      }
+      if (f.count >= policy.slowdownAfter()) {
+        Instant next = f.last.plus(wait(f.count));
+        if (now.isBefore(next)) {
+          return Optional.of(new Refusal(false, next));
+        }
+      }
+      if (f.count + f.inFlight >= policy.attempts()) {
+        // the last attempts before a lockout are already being checked
+        return Optional.of(new Refusal(false, now.plus(policy.slowdown())));
+      }
+    } else {
+      f = new Failures();
+      f.first = now;
+      failures.put(key, f);
     }
-    if (f.count >= policy.slowdownAfter()) {
-      Instant next = f.last.plus(wait(f.count));
-      if (now.isBefore(next)) {
-        return Optional.of(new Refusal(false, next));
+    f.inFlight++;
+    return Optional.empty();
+  }
+
+  /**
+   * Gives back an attempt that was not decided for this key: the server was busy, or the
+   * login succeeded and this is its address.
+   */
+  synchronized void abandoned(String key) {
+    Failures f = failures.get(key);
+    if (f != null) {
+      f.inFlight = Math.max(0, f.inFlight - 1);
+      if (f.count == 0 && f.inFlight == 0) {
+        failures.remove(key);
       }
     }
-    return Optional.empty();
   }
 
   /** Records a failure; true when it starts a lockout. */
@@ -77,6 +104,7 @@ final class LoginThrottle {
       f.first = now;
       failures.put(key, f);
     }
+    f.inFlight = Math.max(0, f.inFlight - 1);
     f.count++;
     f.last = now;
     if (f.lockedUntil == null && f.count >= policy.attempts()) {
@@ -90,6 +118,7 @@ final class LoginThrottle {
     failures.remove(key);
   }
 
+
   /** The failures of {@code key} that still count; forgets expired ones. */
   private Failures current(String key) {
     Failures f = failures.get(key);
@@ -98,7 +127,8 @@ final class LoginThrottle {
     }
     Instant now = clock.instant();
     boolean lockoutOver = f.lockedUntil != null && !now.isBefore(f.lockedUntil);
-    boolean windowOver = f.lockedUntil == null && !now.isBefore(f.first.plus(policy.window()));
+    boolean windowOver = f.lockedUntil == null && f.inFlight == 0
+        && !now.isBefore(f.first.plus(policy.window()));
     if (lockoutOver || windowOver) {
       failures.remove(key);
       return null;

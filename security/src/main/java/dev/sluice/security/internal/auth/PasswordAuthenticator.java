@@ -95,10 +95,17 @@ public final class PasswordAuthenticator implements Authenticator {
   public CompletionStage<Principal> login(String username, char[] password,
       String remoteAddress) {
     String name = username == null ? "" : username;
-    String userKey = "user:" + name;
+    // the name comes from the caller: bounded in the throttle's memory, printable in logs
+    String userKey = "user:" + (name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name);
+    String shown = printable(name);
     Optional<String> addressKey = host(remoteAddress).map(h -> "address:" + h);
-    Optional<LoginThrottle.Refusal> refusal = throttle.check(userKey)
-        .or(() -> addressKey.flatMap(throttle::check));
+    Optional<LoginThrottle.Refusal> refusal = throttle.begin(userKey);
+    if (refusal.isEmpty() && addressKey.isPresent()) {
+      refusal = throttle.begin(addressKey.get());
+      if (refusal.isPresent()) {
+        throttle.abandoned(userKey);
+      }
+    }
     if (refusal.isPresent()) {
       metrics.counter("sluice.security.logins", "outcome",
           refusal.get().lockedOut() ? "locked-out" : "throttled").increment();
@@ -117,24 +124,28 @@ public final class PasswordAuthenticator implements Authenticator {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
             ? error.getCause() : error;
+        throttle.abandoned(userKey);
+        addressKey.ifPresent(throttle::abandoned);
         if (cause instanceof HashingPool.HashingBusyException) {
           metrics.counter("sluice.security.logins", "outcome", "busy").increment();
-          LOG.warn("login of '{}' from {} refused: {}", name, remoteAddress, cause.getMessage());
+          LOG.warn("login of '{}' from {} refused: {}", shown, remoteAddress,
+              cause.getMessage());
           throw new CompletionException(new LoginBusyException(
               "the server is busy checking other logins; retry in a moment"));
         }
-        LOG.error("login of '{}' from {} failed unexpectedly", name, remoteAddress, cause);
+        LOG.error("login of '{}' from {} failed unexpectedly", shown, remoteAddress, cause);
         throw new CompletionException(new AuthenticationException(
             "the login could not be checked; retry later or ask the operator"));
       }
       if (user.isEmpty()) {
         failures.increment();
-        recordFailure(userKey, "user '" + name + "'", remoteAddress);
+        recordFailure(userKey, "user '" + shown + "'", remoteAddress);
         addressKey.ifPresent(k -> recordFailure(k, "address " + k.substring(8), remoteAddress));
         throw new CompletionException(new AuthenticationException(WRONG));
       }
       successes.increment();
       throttle.succeeded(userKey);
+      addressKey.ifPresent(throttle::abandoned);
       return new Principal(user.get().name(), user.get().roles());
     });
   }
@@ -223,6 +234,16 @@ public final class PasswordAuthenticator implements Authenticator {
     } catch (InvalidNameException e) {
       return Optional.empty();
     }
+  }
+
+  /** At most 64 characters, control characters as {@code ?}: safe to log. */
+  static String printable(String text) {
+    StringBuilder sb = new StringBuilder(Math.min(text.length(), 64) + 3);
+    for (int i = 0; i < text.length() && i < 64; i++) {
+      char c = text.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f || Character.isSurrogate(c) ? '?' : c);
+    }
+    return text.length() > 64 ? sb.append("...").toString() : sb.toString();
   }
 
   /** {@code 10.0.0.7:51234}, {@code /10.0.0.7:51234} or {@code [::1]:51234} to the host. */

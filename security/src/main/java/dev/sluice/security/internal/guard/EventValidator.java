@@ -41,8 +41,9 @@ public final class EventValidator {
     this.rules = rules;
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
+            // the data size is checked before parsing, per type; depth is the limit that
+            // matters for a recursive consumer, numbers and strings keep Jackson's defaults
             .maxNestingDepth(rules.jsonMaxDepth())
-            .maxDocumentLength(Math.max(1, rules.maxDataBytes()))
             .build())
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
@@ -147,9 +148,12 @@ public final class EventValidator {
       return Optional.of(invalid(event, "SCHEMA_VIOLATION", "the data does not match the schema"
           + " of '" + event.type() + "' (" + typeRules.schemaName() + "): " + describe(errors)));
     } catch (StreamConstraintsException e) {
-      return Optional.of(invalid(event, "JSON_TOO_DEEP", "the JSON data breaks a limit: "
-          + e.getOriginalMessage() + " (security.validation.json-max-depth is "
-          + rules.jsonMaxDepth() + ")"));
+      if (e.getOriginalMessage().contains("nesting depth")) {
+        return Optional.of(invalid(event, "JSON_TOO_DEEP", "the JSON data is nested deeper"
+            + " than " + rules.jsonMaxDepth() + " levels (security.validation.json-max-depth)"));
+      }
+      return Optional.of(invalid(event, "JSON_LIMIT", "the JSON data breaks a parser limit: "
+          + shorten(e.getOriginalMessage(), 200)));
     } catch (JacksonException e) {
       return Optional.of(invalid(event, "MALFORMED_JSON", "the data is not well-formed JSON: "
           + shorten(e.getOriginalMessage()) + " at " + location(e)));

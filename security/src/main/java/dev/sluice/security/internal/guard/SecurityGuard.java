@@ -4,27 +4,34 @@ import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.spi.Delivery;
 import dev.sluice.spi.EventGuard;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 
 /**
  * Validation and authorization in the order that wastes least on a hostile event: attributes
  * (cheap, and the type must be well-formed before rules look at it), then the caller's right to
  * send the type (so nobody can make the server parse data of a type they may not send), then
- * the data (size, content type, encoding, JSON, schema).
+ * the data (size, content type, encoding, JSON, schema). Each refusal is counted in
+ * {@code sluice.security.refusals} by status and code.
  */
 public final class SecurityGuard implements EventGuard {
   private final EventValidator validator;
   private final AccessRules access;
+  private final MeterRegistry metrics;
 
-  public SecurityGuard(EventValidator validator, AccessRules access) {
+  public SecurityGuard(EventValidator validator, AccessRules access, MeterRegistry metrics) {
     this.validator = validator;
     this.access = access;
+    this.metrics = metrics;
   }
 
   @Override
   public Optional<Result> check(Event event, Delivery delivery) {
-    return validator.checkAttributes(event)
+    Optional<Result> refusal = validator.checkAttributes(event)
         .or(() -> access.check(event, delivery))
         .or(() -> validator.checkData(event));
+    refusal.ifPresent(r -> metrics.counter("sluice.security.refusals", "status",
+        r.status().name(), "code", r.errorCode().orElse("")).increment());
+    return refusal;
   }
 }

@@ -5,9 +5,12 @@ import dev.sluice.spi.UserRecord;
 import dev.sluice.spi.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +22,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -39,6 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class FileUserStore implements UserStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileUserStore.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
   private final Path file;
   private Map<String, UserRecord> users = Map.of();
@@ -71,19 +77,47 @@ public final class FileUserStore implements UserStore {
       throw new IllegalArgumentException("the password of user '" + user.name()
           + "' is not an Argon2id hash; the users file stores only hashes");
     }
-    Map<String, UserRecord> next = new TreeMap<>(current());
-    next.put(user.name(), user);
-    save(next);
+    change(users -> {
+      users.put(user.name(), user);
+      return true;
+    });
   }
 
   @Override
   public synchronized boolean remove(String name) {
-    Map<String, UserRecord> next = new TreeMap<>(current());
-    if (next.remove(name) == null) {
-      return false;
+    return change(users -> users.remove(name) != null);
+  }
+
+  /**
+   * Reads, changes and writes the file while holding a lock on {@code <file>.lock}, so that the
+   * server (upgrading a hash) and {@code sluice user} (adding a user) never lose each other's
+   * change.
+   */
+  private boolean change(Predicate<Map<String, UserRecord>> edit) {
+    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+    // a FileLock excludes other processes only; stores of one file in this JVM share a monitor
+    synchronized (MONITORS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new Object())) {
+      return changeLocked(lockFile, edit);
     }
-    save(next);
-    return true;
+  }
+
+  private boolean changeLocked(Path lockFile, Predicate<Map<String, UserRecord>> edit) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      try (FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE), OwnerOnlyFiles.ownerOnlyAttributes());
+          FileLock lock = channel.lock()) {
+        Map<String, UserRecord> next = new TreeMap<>(current());
+        if (!edit.test(next)) {
+          return false;
+        }
+        save(next);
+        return true;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock the users file " + lockFile + ": " + e
+          + "; check that its directory is writable", e);
+    }
   }
 
   private Map<String, UserRecord> current() {

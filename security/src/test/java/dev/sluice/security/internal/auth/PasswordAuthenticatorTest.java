@@ -1,6 +1,7 @@
 package dev.sluice.security.internal.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -17,6 +18,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -187,6 +190,40 @@ class PasswordAuthenticatorTest {
   }
 
   @Test
+  void aBurstOfParallelGuessesGetsNoMoreTriesThanTheLockoutAllows() throws Exception {
+    try (HashingPool slow = new HashingPool(1, 64)) {
+      PasswordAuthenticator burst = new PasswordAuthenticator(true, users, hasher, slow, POLICY,
+          clock, Map.of(), metrics);
+      CountDownLatch release = new CountDownLatch(1);
+      slow.submit(() -> {
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      });
+      List<CompletableFuture<Principal>> attempts = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        attempts.add(burst.login("alice", ("guess-" + i).toCharArray(), "10.9.0." + i + ":1")
+            .toCompletableFuture());
+      }
+
+      long refusedAtOnce = attempts.stream().filter(CompletableFuture::isDone).count();
+      release.countDown();
+      CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
+          .handle((v, t) -> null).get(30, TimeUnit.SECONDS);
+
+      assertThat(refusedAtOnce).isEqualTo(14); // attempts: 6
+      assertThat(counter("sluice.security.logins", "outcome", "failure")).isEqualTo(6.0);
+      CompletableFuture<Principal> after = burst.login("alice", "alice-secret-1".toCharArray(),
+          HOME).toCompletableFuture();
+      assertThatThrownBy(() -> after.get(30, TimeUnit.SECONDS)).cause()
+          .isInstanceOf(AuthenticationException.class).hasMessageContaining("locked out");
+    }
+  }
+
+  @Test
   void upgradesAWeakHashAtTheNextSuccessfulLogin() throws Exception {
     Argon2Hasher stronger = new Argon2Hasher(new Argon2Parameters(128, 2, 1));
     PasswordAuthenticator upgraded = new PasswordAuthenticator(true, users, stronger, pool,
@@ -262,6 +299,16 @@ class PasswordAuthenticatorTest {
     } catch (AuthenticationException e) {
       assertThat(e).hasMessageContaining("has no subject CN");
     }
+  }
+
+  @Test
+  void logsCallerSuppliedNamesOnlyInPrintableBoundedForm() {
+    assertThat(PasswordAuthenticator.printable("eve\nINFO forged line")).isEqualTo(
+        "eve?INFO forged line");
+    assertThat(PasswordAuthenticator.printable("x".repeat(1000))).isEqualTo("x".repeat(64)
+        + "...");
+    // a huge name is still just a failed login
+    assertThat(failure("n".repeat(100_000), "pw", HOME)).isEqualTo("wrong user name or password");
   }
 
   @Test

@@ -9,7 +9,13 @@ import dev.sluice.spi.UserRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,9 +59,12 @@ class FileUserStoreTest {
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
+    Path lock = dir.resolve("users.json.lock");
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files).containsExactly(file);
+      assertThat(files).containsExactlyInAnyOrder(file, lock);
     }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -69,6 +78,30 @@ class FileUserStoreTest {
     assertThat(server.find("dave")).isPresent();
     assertThat(new FileUserStore(file).remove("dave")).isTrue();
     assertThat(server.find("dave")).isEmpty();
+  }
+
+  @Test
+  void losesNoChangeWhenTwoWritersShareTheFile() throws Exception {
+    Path file = dir.resolve("users.json");
+    FileUserStore server = new FileUserStore(file);
+    FileUserStore command = new FileUserStore(file);
+    String hash = HASHER.hash("shared-password".toCharArray());
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        FileUserStore store = i % 2 == 0 ? server : command;
+        String name = "user" + i;
+        writes.add(pool.submit(() -> store.put(new UserRecord(name, hash, Set.of()))));
+      }
+      for (Future<?> w : writes) {
+        w.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(new FileUserStore(file).list()).hasSize(40);
   }
 
   @Test
