@@ -505,4 +505,52 @@ class NettyTransportTest {
       }
     }
   }
+
+  @Test
+  void theJdkTlsEngineServesAsWellAsOpenSsl() throws Exception {
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of("engine", "jdk"))) {
+      EventClient client = server.client();
+      assertThat(get(client.send(event("via jdk"), WAIT)).dataAsString()).isEqualTo("via jdk");
+    }
+  }
+
+  @Test
+  void aTrustedClientCertificateAuthenticatesTheCaller() throws Exception {
+    var clientCert = dev.sluice.security.tls.internal.DevCertificate.loadOrCreate(
+        dir.resolve("client-identity"));
+    Authenticator byCertificate = new Authenticator() {
+      @Override
+      public boolean required() {
+        return true;
+      }
+
+      @Override
+      public CompletionStage<Principal> login(String user, char[] password, String remote) {
+        return CompletableFuture.failedFuture(new AuthenticationException("no passwords"));
+      }
+
+      @Override
+      public Principal certificate(X509Certificate[] chain) {
+        return Principal.of("cert:" + chain[0].getSubjectX500Principal().getName(), "device");
+      }
+    };
+    Map<String, Object> tls = Map.of("client-auth", "require",
+        "trust-file", clientCert.certFile().toString());
+    try (ServerHarness server = new ServerHarness(dir, Map.of("tls", tls), byCertificate)
+        .start()) {
+      server.echo = true;
+      EventClient withCert = server.client(Map.of("cert-file", clientCert.certFile().toString(),
+          "key-file", clientCert.keyFile().toString()), Optional.empty());
+      assertThat(get(withCert.send(event("mtls"), WAIT)).status()).isEqualTo(Status.OK);
+      ServerHarness.Received r = server.received.poll(30, TimeUnit.SECONDS);
+      assertThat(r.delivery().principal()).hasValueSatisfying(p -> {
+        assertThat(p.name()).startsWith("cert:").contains("CN=localhost");
+        assertThat(p.roles()).containsExactly("device");
+      });
+
+      EventClient withoutCert = server.client();
+      assertThat(get(withoutCert.send(event("no cert"), WAIT)).status())
+          .isEqualTo(Status.UNAVAILABLE);
+    }
+  }
 }
