@@ -244,6 +244,39 @@ class DistributionEndToEndIT {
   }
 
   @Test
+  @Order(12)
+  void theLauncherRefusesAJavaOlderThan17AndSaysWhatToDo() throws Exception {
+    Path oldJava = work.resolve("old-java");
+    Files.createDirectories(oldJava.resolve("bin"));
+    Path java = oldJava.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\necho 'java version \"1.8.0_412\"' >&2\n");
+    java.toFile().setExecutable(true);
+
+    Run old = launch(Map.of("JAVA_HOME", oldJava.toString()), "version");
+    Run missing = launch(Map.of("JAVA_HOME", work.resolve("no-such-jdk").toString()), "version");
+
+    assertThat(old.exitCode()).isEqualTo(2);
+    assertThat(old.err()).contains("Java 17 or newer is needed")
+        .contains("version 1.8.0_412").contains("set JAVA_HOME to a Java 17+ installation");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("JAVA_HOME is '" + work.resolve("no-such-jdk") + "'")
+        .contains("is not an executable");
+  }
+
+  @Test
+  @Order(13)
+  void theLauncherWorksThroughASymbolicLinkFromAnyDirectory() throws Exception {
+    Path link = work.resolve("sluice-link");
+    Files.createSymbolicLink(link, home.resolve("bin/sluice"));
+
+    Run run = launch(Map.of("JAVA_HOME", System.getProperty("java.home")), "plugins");
+
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.out()).contains("plugins/sluice-example-echo.jar")
+        .contains("netty").contains("sluice-transport-netty");
+  }
+
+  @Test
   @Order(100)
   void sigtermDrainsAndExitsZero() throws Exception {
     server.destroy(); // SIGTERM
@@ -274,6 +307,26 @@ class DistributionEndToEndIT {
       throw new AssertionError("sluice " + String.join(" ", args) + " did not finish within "
           + COMMAND_TIMEOUT_SECONDS + "s; stderr: " + Files.readString(err));
     }
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** {@code work/sluice-link} (or bin/sluice) run with exactly {@code env} plus PATH. */
+  private static Run launch(Map<String, String> env, String... args) throws Exception {
+    Path link = work.resolve("sluice-link");
+    Path launcher = Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? link
+        : home.resolve("bin/sluice");
+    List<String> command = new ArrayList<>();
+    command.add(launcher.toString());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("/").toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertThat(p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
