@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *   password: ${SLUICE_DB_PASSWORD}
  *   durability: log
  *   retention: 1d
- *   group-commit: {max-batch: 256, writers: 2}
+ *   group-commit: {max-batch: 256, writers: 4}
  *   locks: {poll-interval: 50ms}
  *   table-source: {table: outbox, poll-interval: 500ms}
  * }</pre>
@@ -89,7 +89,7 @@ public final class JdbcStoreConfig {
       .doc("How long a writer waits for more operations before committing a batch; 0 commits"
           + " what has arrived at once (batches still form while a commit is running).");
   public static final ConfigKey<Integer> WRITERS = ConfigKey.integer("writers")
-      .defaultValue(2).validator(Validator.atLeast(1))
+      .defaultValue(4).validator(Validator.atLeast(1))
       .doc("How many transactions may be committing at once.");
   public static final ConfigDef GROUP_COMMIT_DEF = ConfigDef.section("store.group-commit",
           "Group commit: concurrent admits and completions share transactions.")

@@ -48,6 +48,14 @@ public abstract class Dialect {
   /** A query answering this connection's session id on the server (for KILL and the like). */
   public abstract String sessionIdQuery();
 
+  /**
+   * True when {@link #insertIfAbsent}'s update count is exactly 1 for an inserted row and 0 for
+   * an existing one, so an admission batch whose rows all count 1 need not be read back.
+   */
+  public boolean insertCountsAreExact() {
+    return false;
+  }
+
   /** True for a unique-key violation raised by a race between two inserts of the same key. */
   public boolean isDuplicateKey(SQLException e) {
     return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState());

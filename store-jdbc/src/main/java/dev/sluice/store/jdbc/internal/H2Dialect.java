@@ -33,6 +33,11 @@ final class H2Dialect extends Dialect {
   }
 
   @Override
+  public boolean insertCountsAreExact() {
+    return true;
+  }
+
+  @Override
   public String sessionIdQuery() {
     return "SELECT SESSION_ID()";
   }

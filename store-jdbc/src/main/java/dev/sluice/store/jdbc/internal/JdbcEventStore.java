@@ -203,7 +203,14 @@ public final class JdbcEventStore implements EventStore {
         ps.setBytes(7, durability == Durability.LOG ? EventCodec.encode(a.event) : null);
         ps.addBatch();
       }
-      ps.executeBatch();
+      int[] counts = ps.executeBatch();
+      if (jdbc.dialect().insertCountsAreExact() && allInserted(counts, keys.size())) {
+        Set<String> decided = new HashSet<>();
+        for (Admit a : admits) {
+          a.outcome(decided.add(a.storageKey) ? Admission.fresh() : Admission.inProgress());
+        }
+        return;
+      }
     }
     Map<String, Row> rows = read(c, keys);
     Set<String> decided = new HashSet<>();
@@ -226,6 +233,18 @@ public final class JdbcEventStore implements EventStore {
         a.outcome(Admission.inProgress());
       }
     }
+  }
+
+  private static boolean allInserted(int[] counts, int expected) {
+    if (counts.length != expected) {
+      return false;
+    }
+    for (int n : counts) {
+      if (n != 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean takeOver(Connection c, Admit a, Row row) throws SQLException {

@@ -36,6 +36,9 @@ final class MySqlDialect extends Dialect {
     return sql.toString();
   }
 
+  // insertCountsAreExact() stays false: with the driver's default CLIENT_FOUND_ROWS an
+  // ON DUPLICATE KEY UPDATE that changes nothing still counts 1.
+
   @Override
   public String sessionIdQuery() {
     return "SELECT CONNECTION_ID()";

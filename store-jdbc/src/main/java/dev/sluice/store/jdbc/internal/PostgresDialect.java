@@ -35,6 +35,11 @@ final class PostgresDialect extends Dialect {
   }
 
   @Override
+  public boolean insertCountsAreExact() {
+    return true;
+  }
+
+  @Override
   public String sessionIdQuery() {
     return "SELECT pg_backend_pid()";
   }
