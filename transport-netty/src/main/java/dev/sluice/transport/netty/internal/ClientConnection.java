@@ -37,9 +37,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final String address;
   private final Frame.Hello hello;
   private final IntObjectHashMap<PendingRequest> inFlight = new IntObjectHashMap<>();
+  /** Requests that arrived before WELCOME; handed to {@link #queue} once the handshake is done. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<PendingRequest> pending =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile State state = State.CONNECTING;
-  private OutboundQueue<PendingRequest> queue;
-  private Channel channel;
+  private volatile OutboundQueue<PendingRequest> queue;
+  private volatile Channel channel;
   private int nextId;
   private String closeReason;
 
@@ -79,9 +82,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       }
     }
   }
-
-  private final java.util.concurrent.ConcurrentLinkedQueue<PendingRequest> pending =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private void releaseWaiting() {
     PendingRequest p;

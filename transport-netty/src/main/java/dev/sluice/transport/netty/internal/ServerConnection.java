@@ -285,6 +285,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     if (inFlight >= source.settings().maxInFlightPerConnection()) {
       pause(PAUSED_BY_IN_FLIGHT, true);
     }
+    if (source.isPaused() && (pauseReasons & PAUSED_BY_ENGINE) == 0) {
+      // the engine's pause task for this channel may still be queued: stop reading now
+      pause(PAUSED_BY_ENGINE, true);
+    }
     source.submit(event, delivery).whenComplete((r, t) -> results.offer(new Object[] {id,
         r != null ? r : Result.failure(event.id(), Status.ERROR, "INTERNAL",
             "the server failed to process the event: " + t)}));
