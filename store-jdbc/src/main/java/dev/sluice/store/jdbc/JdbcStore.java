@@ -39,12 +39,13 @@ import org.slf4j.LoggerFactory;
  * The JDBC store: one connection pool and schema behind the engine's services.
  *
  * <pre>{@code
- * try (JdbcStore store = JdbcStore.open(config.store(), dataDirectory, "server-1", registry)) {
- *   SluiceServer server = SluiceServer.builder(config)
- *       .store(store.eventStore()).locks(store.locks()).state(store.state())
- *       .build();
- *   store.tableSource().ifPresent(builder::source);
- *   log.info("store: {}", store.describe());
+ * try (JdbcStore store = JdbcStore.open(storeSection, dataDirectory, config.server().name(),
+ *     registry)) {
+ *   SluiceServer.Builder builder = SluiceServer.builder(config)
+ *       .store(store.eventStore()).locks(store.locks()).state(store.state());
+ *   store.tableSource().ifPresent(builder::source);   // when store.table-source is configured
+ *   log.info("store: {}", store.describe());            // no password in it
+ *   try (SluiceServer server = builder.build()) { server.start(); ... }
  * }
  * }</pre>
  *
@@ -192,7 +193,8 @@ public final class JdbcStore implements AutoCloseable {
         + (config.user().isEmpty() ? "" : " as " + config.user())
         + " (schema v" + schemaVersion + ", pool " + config.poolSize()
         + ", durability " + config.durability().name().toLowerCase(java.util.Locale.ROOT)
-        + ", retention " + config.retention() + ", server " + serverName
+        + ", retention " + JdbcStoreConfig.RETENTION.print(config.retention())
+        + ", server " + serverName
         + config.table().map(t -> ", table source " + t).orElse("") + ")";
   }
 
