@@ -22,7 +22,8 @@ public final class NettyTransport implements Transport {
   @Override
   public EventSource createSource(TransportContext context) {
     return new NettyEventSource(NettySettings.from(context.settings(), context.security()),
-        context.dataDirectory(), context.authenticator(), context.serverName());
+        context.dataDirectory(), context.authenticator(), context.serverName(),
+        context.metrics());
   }
 
   @Override

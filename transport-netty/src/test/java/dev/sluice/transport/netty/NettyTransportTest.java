@@ -216,6 +216,11 @@ class NettyTransportTest {
               + "less data or raise the server's limit"));
       raw.closed.get(30, TimeUnit.SECONDS);
       assertThat(get(bystander.send(event("still"), WAIT)).status()).isEqualTo(Status.OK);
+      assertThat(server.metrics.counter("sluice.netty.refused", "code", "TOO_LARGE").count())
+          .isEqualTo(1);
+      // left: the bystander's two pooled connections (two requests, round robin)
+      await("the refused connection leaving the gauge").atMost(WAIT).until(() ->
+          server.metrics.get("sluice.netty.connections").gauge().value() == 2);
 
       Result viaClient = get(bystander.send(event("y".repeat(5000)), WAIT));
       assertThat(viaClient.status()).isEqualTo(Status.INVALID);

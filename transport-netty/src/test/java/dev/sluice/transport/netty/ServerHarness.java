@@ -40,6 +40,7 @@ final class ServerHarness implements AutoCloseable {
   private final Authenticator authenticator;
   private final List<EventClient> clients = new ArrayList<>();
   volatile boolean echo;
+  final MeterRegistry metrics = new SimpleMeterRegistry();
   NettyEventSource source;
 
   ServerHarness(Path dataDirectory, Map<String, Object> settings, Authenticator authenticator) {
@@ -116,7 +117,7 @@ final class ServerHarness implements AutoCloseable {
     Settings section = Settings.of(s);
     Path dir = dataDirectory;
     Authenticator auth = authenticator == null ? Authenticator.none() : authenticator;
-    MeterRegistry metrics = new SimpleMeterRegistry();
+    MeterRegistry metrics = this.metrics;
     return new TransportContext() {
       @Override
       public String serverName() {

@@ -59,8 +59,16 @@ public final class NettyEventSource implements PausableSource {
   private String description;
   private Limits limits;
 
+  private final io.micrometer.core.instrument.MeterRegistry metrics;
+
+  /**
+   * A server for {@code settings}; nothing happens before {@link #start}. Meters, registered at
+   * start: {@code sluice.netty.connections} (open connections) and
+   * {@code sluice.netty.refused} (connections refused with an ERROR frame, tagged by code).
+   */
   public NettyEventSource(NettySettings settings, Path dataDirectory, Authenticator authenticator,
-      String serverName) {
+      String serverName, io.micrometer.core.instrument.MeterRegistry metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.dataDirectory = dataDirectory;
     this.authenticator = authenticator;
@@ -93,6 +101,8 @@ public final class NettyEventSource implements PausableSource {
           + "on {}", settings.host());
       tlsDescription = "PLAINTEXT";
     }
+    io.micrometer.core.instrument.Gauge.builder("sluice.netty.connections", connections,
+        Set::size).description("open connections of the netty transport").register(metrics);
     boss = EventLoops.group(1, "sluice-netty-accept");
     workers = EventLoops.group(settings.ioThreads(), "sluice-netty-io");
     SslContext sslContext = ssl;
@@ -222,6 +232,10 @@ public final class NettyEventSource implements PausableSource {
     if (stopping) {
       c.goAway();
     }
+  }
+
+  void refused(ErrorCode code) {
+    metrics.counter("sluice.netty.refused", "code", code.name()).increment();
   }
 
   void closed(ServerConnection c) {

@@ -364,6 +364,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
     state = State.CLOSING;
     LOG.info("refusing the connection from {}: {} {}", remote, code, message);
+    source.refused(code);
     decoder.discardFromNowOn();
     channel.config().setAutoRead(true);
     channel.writeAndFlush(new ErrorFrame(correlationId, code, message))
