@@ -11,7 +11,8 @@ class CommandLineTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "serve", "send", "bench", "config", "config check", "plugins",
-      "version", "completion"})
+      "version", "completion", "user", "user add", "user list", "user remove", "user passwd",
+      "user roles", "dlq", "dlq list", "dlq show", "dlq replay", "dlq purge"})
   void everyCommandHasHelp(String command) {
     String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
 

@@ -2,16 +2,16 @@ package dev.sluice.cli.internal;
 
 import dev.sluice.cli.CliContext;
 import dev.sluice.cli.ExitCodes;
+import dev.sluice.security.PasswordInput;
 import dev.sluice.security.UserAdmin;
-import java.io.BufferedReader;
 import java.io.Console;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,26 +75,11 @@ public final class UserCommand implements Runnable {
     /** A new password: prompted twice on a terminal, else the first line of standard input. */
     char[] readNewPassword(String user) {
       Console console = context.interactive() ? System.console() : null;
-      if (console != null) {
-        char[] first = console.readPassword("New password for %s: ", user);
-        char[] second = console.readPassword("Repeat it: ");
-        if (first == null || second == null || !Arrays.equals(first, second)) {
-          throw new UsageException("the two passwords differ; nothing was changed");
-        }
-        Arrays.fill(second, '\0');
-        return first;
-      }
       try {
-        String line = new BufferedReader(new InputStreamReader(context.stdin(),
-            StandardCharsets.UTF_8)).readLine();
-        if (line == null || line.isEmpty()) {
-          throw new UsageException("no password: type it at the prompt, or pipe it as the first"
-              + " line of standard input (for example from a secrets file)");
-        }
-        return line.toCharArray();
-      } catch (IOException e) {
-        throw new UsageException("cannot read the password from standard input: "
-            + e.getMessage(), e);
+        return PasswordInput.readNew(Optional.ofNullable(console),
+            new InputStreamReader(context.stdin(), StandardCharsets.UTF_8), user);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
       }
     }
   }
