@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +48,7 @@ class DistributionEndToEndIT {
   static Path work;
   private static Path home;
   private static int port;
+  private static int adminPort;
   private static Process server;
   private static Path serverLog;
 
@@ -59,7 +64,9 @@ class DistributionEndToEndIT {
     Path conf = home.resolve("conf/sluice.yaml");
     String yaml = Files.readString(conf);
     assertThat(yaml).contains("port: 7443");
-    Files.writeString(conf, yaml.replace("port: 7443", "port: " + port));
+    adminPort = freePort();
+    Files.writeString(conf, yaml.replace("port: 7443", "port: " + port)
+        + "\nadmin:\n  port: " + adminPort + "\n");
 
     serverLog = work.resolve("serve.log");
     ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/sluice").toString(), "serve")
@@ -101,6 +108,24 @@ class DistributionEndToEndIT {
         .anyMatch(m -> m.contains("self-signed development TLS certificate"));
     assertThat(messages.get(messages.size() - 1))
         .isEqualTo("sluice 'sluice' ready on tls://127.0.0.1:" + port);
+  }
+
+  @Test
+  @Order(2)
+  void theAdminEndpointReportsReadyAndServesPrometheusMetrics() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI base = URI.create("http://127.0.0.1:" + adminPort);
+
+    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(base.resolve("/health/ready"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    assertThat(JSON.readTree(ready.body()).get("status").asText()).isEqualTo("UP");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("sluice_processor_queue_depth")
+        .contains("processor=\"echo\"");
   }
 
   @Test

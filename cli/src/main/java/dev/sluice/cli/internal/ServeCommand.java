@@ -54,6 +54,16 @@ public final class ServeCommand implements Callable<Integer> {
       try (ServerAssembly assembly = ServerAssembly.assemble(loaded, context)) {
         SluiceServer server = assembly.server();
         try {
+          // before the server, so that probes see "not ready" rather than nothing while it starts
+          assembly.admin().start();
+        } catch (RuntimeException e) {
+          LOG.error("could not start the admin endpoint: {}", e.toString(), e);
+          spec.commandLine().getErr().println("sluice serve: could not start the admin endpoint: "
+              + e.getMessage() + "; change admin.port or set admin.enabled: false");
+          spec.commandLine().getErr().flush();
+          return ExitCodes.RESULT_ERROR;
+        }
+        try {
           server.start();
         } catch (ConfigException e) {
           throw e;

@@ -1,5 +1,7 @@
 package dev.sluice.cli.internal;
 
+import dev.sluice.admin.AdminConfig;
+import dev.sluice.admin.AdminServer;
 import dev.sluice.cli.CliContext;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigProblem;
@@ -11,11 +13,16 @@ import dev.sluice.engine.SluiceServer;
 import dev.sluice.plugin.Plugins;
 import dev.sluice.security.Security;
 import dev.sluice.security.SecurityConfig;
+import dev.sluice.security.tls.TlsConfig;
+import dev.sluice.security.tls.TlsMaterial;
 import dev.sluice.spi.EventClient;
 import dev.sluice.store.jdbc.JdbcStore;
 import dev.sluice.store.jdbc.JdbcStoreConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,11 +48,14 @@ public final class ServerAssembly implements AutoCloseable {
 
   private final Plugins plugins;
   private final SluiceServer server;
+  private final AdminServer admin;
   private final Deque<AutoCloseable> resources;
 
-  private ServerAssembly(Plugins plugins, SluiceServer server, Deque<AutoCloseable> resources) {
+  private ServerAssembly(Plugins plugins, SluiceServer server, AdminServer admin,
+      Deque<AutoCloseable> resources) {
     this.plugins = plugins;
     this.server = server;
+    this.admin = admin;
     this.resources = resources;
   }
 
@@ -63,7 +73,8 @@ public final class ServerAssembly implements AutoCloseable {
     Plugins plugins = ConfigOption.plugins(config, context);
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     try {
-      MeterRegistry metrics = new SimpleMeterRegistry();
+      AdminConfig adminConfig = AdminConfig.from(config.admin());
+      PrometheusMeterRegistry metrics = AdminServer.newRegistry();
       Path data = dataDirectory(config, context);
       SluiceServer.Builder builder = SluiceServer.builder(config).plugins(plugins)
           .baseDirectory(context.baseDirectory()).metrics(metrics);
@@ -76,7 +87,14 @@ public final class ServerAssembly implements AutoCloseable {
           metrics);
       resources.push(security);
       builder.authenticator(security.authenticator()).guard(security.guard());
-      return new ServerAssembly(plugins, builder.build(), resources);
+      SluiceServer server = builder.build();
+      AdminServer.Builder admin = AdminServer.builder(server).config(adminConfig)
+          .registry(metrics).authenticator(security.authenticator());
+      if (adminConfig.enabled() && adminNeedsTls(adminConfig)) {
+        TlsConfig tls = TlsConfig.from(config.security().section("tls"));
+        admin.sslContext(TlsMaterial.forServer(tls, data).sslContext());
+      }
+      return new ServerAssembly(plugins, server, admin.build(), resources);
     } catch (RuntimeException | Error e) {
       closeAll(resources);
       plugins.close();
@@ -115,6 +133,11 @@ public final class ServerAssembly implements AutoCloseable {
       problems.addAll(e.problems());
     }
     problems.addAll(securityProblems(config.security()));
+    try {
+      AdminConfig.from(config.admin());
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(origin, problems);
     }
@@ -141,6 +164,18 @@ public final class ServerAssembly implements AutoCloseable {
     return JdbcStore.open(config.store(), data, config.server().name(), metrics);
   }
 
+  /** HTTPS when asked for, and always off loopback (where AdminServer refuses plain HTTP). */
+  private static boolean adminNeedsTls(AdminConfig admin) {
+    if (admin.tls()) {
+      return true;
+    }
+    try {
+      return !InetAddress.getByName(admin.host()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return true;
+    }
+  }
+
   /** {@code server.data-directory}, resolved against the base directory. */
   public static Path dataDirectory(SluiceConfig config, CliContext context) {
     return context.baseDirectory().resolve(config.server().dataDirectory());
@@ -154,11 +189,17 @@ public final class ServerAssembly implements AutoCloseable {
     return plugins;
   }
 
+  /** The admin endpoint (health and metrics), started by {@code serve} after the server. */
+  public AdminServer admin() {
+    return admin;
+  }
+
   @Override
   public void close() {
     if (server.isRunning()) {
       server.stop();
     }
+    admin.close();
     closeAll(resources);
     plugins.close();
   }
