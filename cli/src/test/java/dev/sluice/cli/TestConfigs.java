@@ -26,6 +26,9 @@ public final class TestConfigs {
             types: [example.echo]
           - name: flaky
             types: [example.flaky]
+            # every failure answered as it happens: the bench and send tests count them
+            retry: {max-attempts: 1}
+            circuit-breaker: {enabled: false}
           - name: slow
             types: [test.slow]
             settings:
