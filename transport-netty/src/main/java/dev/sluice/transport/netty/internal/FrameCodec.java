@@ -193,7 +193,7 @@ public final class FrameCodec {
     if (count > limits.maxAttributes()) {
       throw new ProtocolException(ErrorCode.TOO_MANY_ATTRIBUTES, correlationId, "the event has "
           + count + " attributes, over the limit of " + limits.maxAttributes()
-          + " (the 8 CloudEvents attributes plus max-extensions); send fewer extensions");
+          + " (the 8 CloudEvents attributes plus transport.netty.max-extensions); send fewer extensions");
     }
     List<String> attributes = new ArrayList<>(count * 2);
     for (int i = 0; i < count; i++) {
@@ -268,7 +268,7 @@ public final class FrameCodec {
     if (length > limit) {
       throw new ProtocolException(ErrorCode.ATTRIBUTE_TOO_LARGE, correlationId, "attribute '"
           + field + "' is " + length + " bytes, over the limit of " + limit
-          + " bytes (max-attribute-bytes); shorten it or move it into the data");
+          + " bytes (transport.netty.max-attribute-bytes); shorten it or move it into the data");
     }
     if (length > body.readableBytes()) {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId, "'" + field

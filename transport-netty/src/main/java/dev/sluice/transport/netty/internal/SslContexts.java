@@ -43,7 +43,13 @@ public final class SslContexts {
           case OPTIONAL -> ClientAuth.OPTIONAL;
           case REQUIRE -> ClientAuth.REQUIRE;
         });
-    material.trustManagerFactory().ifPresent(b::trustManager);
+    material.trustManagerFactory().ifPresent(f -> {
+      if (provider == SslProvider.OPENSSL) {
+        b.trustManager(ClientCertificateAlerts.wrap(f)); // say why a certificate is refused
+      } else {
+        b.trustManager(f);
+      }
+    });
     return build(b);
   }
 
