@@ -19,6 +19,7 @@ import dev.sluice.spi.EventClient;
 import dev.sluice.spi.EventStore;
 import dev.sluice.spi.ProcessingException;
 import dev.sluice.spi.SluicePlugin;
+import dev.sluice.internal.resilience.ControllableStore;
 import dev.sluice.internal.memory.InMemorySource;
 import dev.sluice.memory.InMemorySettings;
 import dev.sluice.memory.InMemoryTransport;

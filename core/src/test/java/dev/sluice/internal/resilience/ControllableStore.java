@@ -16,12 +16,12 @@ import java.util.concurrent.CompletionStage;
  * The in-memory store, with switches for what a real database does when it goes away: calls
  * that never answer ({@code hanging}), or that fail ({@code failing}).
  */
-final class ControllableStore implements EventStore {
-  final InMemoryEventStore memory;
-  volatile boolean hanging;
-  volatile boolean failing;
+public final class ControllableStore implements EventStore {
+  public final InMemoryEventStore memory;
+  public volatile boolean hanging;
+  public volatile boolean failing;
 
-  ControllableStore(Clock clock) {
+  public ControllableStore(Clock clock) {
     this.memory = new InMemoryEventStore(clock, 60_000, 100);
   }
 
