@@ -103,9 +103,9 @@ final class IdempotentSink implements EventSink {
     Unsettled owed = unsettled.get(key);
     CompletionStage<Admission> admitted = owed == null ? store.admit(event)
         : owed.settle(store, key).thenCompose(v -> store.admit(event)).thenApply(admission -> {
+          // Still in progress: an admission may have committed after the release; keep the
+          // debt so that the next try releases it again.
           if (admission.kind() != Admission.Kind.IN_PROGRESS) {
-            // still in progress: an admission may have committed after the release; keep the
-            // debt so that the next try releases it again
             unsettled.remove(key, owed);
           }
           return admission;
