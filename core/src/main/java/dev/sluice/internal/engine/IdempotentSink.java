@@ -26,13 +26,34 @@ import org.slf4j.LoggerFactory;
  * its result (up to its own deadline); one running on another server gets UNAVAILABLE with code
  * IN_PROGRESS. Only final outcomes (OK, ERROR) are stored; a refused, timed-out or abandoned
  * event is released so that a retry is processed.
+ *
+ * <p>When a store call fails or times out (the database went away), the sender hears
+ * UNAVAILABLE, but the store may still hold the event as in progress: the admission may commit
+ * after its caller gave up, or the completion or release may never be written. Such a row
+ * would answer every retry IN_PROGRESS until a restart. So the key is remembered as
+ * <em>unsettled</em>, with the result when it was known, and the next submit of the same event
+ * first writes what is owed (the result, or a release) and then admits it again: a processed
+ * event gets its stored result, an unprocessed one is processed. At most
+ * {@value #MAX_UNSETTLED} keys are remembered; rows beyond that are recovered on the next start.
  */
 final class IdempotentSink implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentSink.class);
+  static final int MAX_UNSETTLED = 100_000;
 
   private final EventSink next;
   private final EventStore store;
   private final Map<EventKey, CompletableFuture<Result>> running = new ConcurrentHashMap<>();
+  /** Keys whose store row may be stale after a failed store call: what to write first. */
+  private final Map<EventKey, Unsettled> unsettled = new ConcurrentHashMap<>();
+
+  /** What the store is owed for one key: the result to complete it with, or else a release. */
+  private record Unsettled(Result result) {
+    static final Unsettled RELEASE = new Unsettled(null);
+
+    CompletionStage<Void> settle(EventStore store, EventKey key) {
+      return result == null ? store.release(key) : store.complete(key, result);
+    }
+  }
 
   IdempotentSink(EventSink next, EventStore store) {
     this.next = next;
@@ -53,15 +74,14 @@ final class IdempotentSink implements EventSink {
     }
     CompletionStage<Result> outcome;
     try {
-      outcome = store.admit(event).thenCompose(admission -> decide(event, delivery, admission));
+      outcome = admit(event).thenCompose(admission -> decide(event, delivery, admission));
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
     outcome.whenComplete((r, t) -> {
       running.remove(key, mine);
       if (t != null) {
-        Throwable cause = t instanceof CompletionException && t.getCause() != null
-            ? t.getCause() : t;
+        Throwable cause = unwrap(t);
         if (cause instanceof DependencyUnavailableException) {
           // the breaker logged when it opened; one line per refused event would flood the log
           LOG.debug("store refused {}: {}", event, cause.getMessage());
@@ -75,6 +95,43 @@ final class IdempotentSink implements EventSink {
       }
     });
     return mine;
+  }
+
+  /** Admits {@code event}, after writing what a failed store call left owed for it. */
+  private CompletionStage<Admission> admit(Event event) {
+    EventKey key = event.key();
+    Unsettled owed = unsettled.get(key);
+    CompletionStage<Admission> admitted = owed == null ? store.admit(event)
+        : owed.settle(store, key).thenCompose(v -> store.admit(event)).thenApply(admission -> {
+          // Still in progress: an admission may have committed after the release; keep the
+          // debt so that the next try releases it again.
+          if (admission.kind() != Admission.Kind.IN_PROGRESS) {
+            unsettled.remove(key, owed);
+          }
+          return admission;
+        });
+    return admitted.whenComplete((a, t) -> {
+      if (t != null && !(unwrap(t) instanceof DependencyUnavailableException)) {
+        // the admission may still commit after this caller gave up on it
+        owe(key, Unsettled.RELEASE);
+      }
+    });
+  }
+
+  /** Remembers what {@code key} is owed; a known result replaces an owed release. */
+  private void owe(EventKey key, Unsettled what) {
+    if (unsettled.size() >= MAX_UNSETTLED && !unsettled.containsKey(key)) {
+      return;
+    }
+    if (what.result() != null) {
+      unsettled.put(key, what);
+    } else {
+      unsettled.putIfAbsent(key, what);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
   private CompletionStage<Result> decide(Event event, Delivery delivery, Admission admission) {
@@ -92,9 +149,12 @@ final class IdempotentSink implements EventSink {
   }
 
   private CompletionStage<Result> settle(EventKey key, Result r) {
-    if (r.status() == Status.OK || r.status() == Status.ERROR) {
-      return store.complete(key, r).thenApply(v -> r);
-    }
-    return store.release(key).thenApply(v -> r);
+    Unsettled owed = r.status() == Status.OK || r.status() == Status.ERROR
+        ? new Unsettled(r) : Unsettled.RELEASE;
+    return owed.settle(store, key).whenComplete((v, t) -> {
+      if (t != null) {
+        owe(key, owed);
+      }
+    }).thenApply(v -> r);
   }
 }
