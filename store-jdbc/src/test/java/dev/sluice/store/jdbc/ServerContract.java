@@ -62,6 +62,9 @@ abstract class ServerContract {
   private SluiceServer server(JdbcStore store) throws Exception {
     SluiceServer server = SluiceServer.builder(SluiceConfig.parse("""
             transport: {type: memory, memory: {address: counter-%s}}
+            # these tests are about applying events once, not about outages: on a busy machine
+            # two servers contending for one database may take longer than the default 1.5s
+            resilience: {store: {call-timeout: 15s}}
             processors:
               - name: counter
                 types: [example.counter.add]
