@@ -99,9 +99,9 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** The error code of an event refused by an open processor breaker. */
+  private static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
   private static final long HEALTH_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-  private static final MetricName CONNECTIONS_METRIC = new MetricName("connection-count",
-      "consumer-metrics", "", Map.of());
 
   private final KafkaSettings settings;
   private final String clientId;
@@ -382,9 +382,12 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
   /** Poll thread: readiness from the group membership and the consumer's connections. */
   private void checkHealth() {
     double open = 0;
-    Metric m = consumer.metrics().get(CONNECTIONS_METRIC);
-    if (m != null && m.metricValue() instanceof Number n) {
-      open = n.doubleValue();
+    for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+      MetricName n = e.getKey();
+      if (n.name().equals("connection-count") && n.group().equals("consumer-metrics")
+          && e.getValue().metricValue() instanceof Number count) {
+        open = count.doubleValue();
+      }
     }
     connections = open;
     Map<String, Object> details = new LinkedHashMap<>();
@@ -647,13 +650,13 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
     }
     Result result = r != null ? r : Result.failure(w.event.id(), Status.ERROR, "INTERNAL",
         "the server failed while processing the event: " + t);
-    if (isRetryable(result) && !result.isDeadLettered() && !stopping
-        && isTypePaused(w.event.type())) {
-      w.attempts--; // turned away by an open breaker: not an attempt of the processor
-      if (park(w)) {
+    if (isRetryable(result) && result.errorCode().filter(CIRCUIT_OPEN::equals).isPresent()) {
+      // turned away by an open (or half-open) breaker: not an attempt of the processor
+      w.attempts--;
+      w.refusals++;
+      if (!stopping && park(w)) {
         return;
       }
-      w.attempts++;
     }
     if (isRetryable(result) && w.tracker.isRevoked()) {
       releaseKey(w);
@@ -663,7 +666,7 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
     if (isRetryable(result) && !result.isDeadLettered() && w.attempts < settings.maxAttempts()
         && !stopping) {
       long backoff = Math.min(MAX_BACKOFF_NANOS,
-          settings.retryBackoff().toNanos() << Math.min(20, w.attempts - 1));
+          settings.retryBackoff().toNanos() << Math.min(20, w.attempts + w.refusals - 1));
       if (Instant.now().plusNanos(backoff).isBefore(w.deadline)) {
         redelivered.increment();
         scheduler.schedule(() -> retry(w), backoff, TimeUnit.NANOSECONDS);
@@ -768,6 +771,7 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
     Instant deadline;
     Object sequenceKey;
     int attempts;
+    int refusals;
 
     Work(InboundRecord in, PartitionTracker tracker, ReplyAddress reply) {
       this.in = in;
