@@ -106,10 +106,11 @@ public final class KafkaSettings {
   public static final ConfigKey<Settings> CREATE_TOPICS = ConfigKey.section("create-topics")
       .doc("Creating missing topics on start: see transport.kafka.create-topics.");
   public static final ConfigKey<Settings> TLS = ConfigKey.section("tls")
-      .doc("TLS to the brokers: the shared tls section (cert-file, key-file, keystore, "
-          + "trust-file, ...; see security.tls). Present and not enabled: false, the transport "
-          + "connects with TLS under the shared policy, taking key material and trust it lacks "
-          + "from security.tls.");
+      .doc("TLS to the brokers: the shared tls section (trust-file, cert-file, key-file, "
+          + "keystore, ...; see security.tls). When it is present and enabled is not false, "
+          + "the transport connects with TLS under the shared policy (TLS 1.3 and 1.2, the "
+          + "policy's cipher suites, host names checked), taking the key material and trust it "
+          + "lacks from security.tls. Absent: plaintext.");
   public static final ConfigKey<Settings> CONSUMER = ConfigKey.section("consumer")
       .doc("Kafka consumer properties passed through as they are, such as session.timeout.ms; "
           + "they override Sluice's.");
