@@ -396,7 +396,7 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
     details.put("partitions", trackers.size());
     details.put("in-flight", inFlight.get());
     if (!pausedTypes.isEmpty()) {
-      details.put("held-types", pausedTypes.keySet());
+      details.put("held-types", List.copyOf(pausedTypes.keySet()));
       details.put("held", parked.size());
     }
     if (!firstAssignment.isDone()) {
