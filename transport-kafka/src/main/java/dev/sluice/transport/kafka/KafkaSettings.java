@@ -5,10 +5,9 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigKey;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.ConfigValues;
-import dev.sluice.config.Secret;
 import dev.sluice.config.Settings;
 import dev.sluice.config.Validator;
-import java.nio.file.Path;
+import dev.sluice.security.tls.TlsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +29,9 @@ import java.util.Optional;
  *     consumer: {session.timeout.ms: 10000}
  * }</pre>
  *
- * <p>{@link #DEF}, {@link #CREATE_TOPICS_DEF} and {@link #TLS_DEF} are the declarations the
- * configuration reference is generated from.
+ * <p>{@link #DEF}, {@link #CREATE_TOPICS_DEF} are the declarations the configuration
+ * reference is generated from; the {@code tls} section is {@link TlsConfig#DEF}, shared with
+ * {@code security.tls}.
  */
 public final class KafkaSettings {
 
@@ -106,7 +106,11 @@ public final class KafkaSettings {
   public static final ConfigKey<Settings> CREATE_TOPICS = ConfigKey.section("create-topics")
       .doc("Creating missing topics on start: see transport.kafka.create-topics.");
   public static final ConfigKey<Settings> TLS = ConfigKey.section("tls")
-      .doc("TLS to the brokers: see transport.kafka.tls.");
+      .doc("TLS to the brokers: the shared tls section (trust-file, cert-file, key-file, "
+          + "keystore, ...; see security.tls). When it is present and enabled is not false, "
+          + "the transport connects with TLS under the shared policy (TLS 1.3 and 1.2, the "
+          + "policy's cipher suites, host names checked), taking the key material and trust it "
+          + "lacks from security.tls. Absent: plaintext.");
   public static final ConfigKey<Settings> CONSUMER = ConfigKey.section("consumer")
       .doc("Kafka consumer properties passed through as they are, such as session.timeout.ms; "
           + "they override Sluice's.");
@@ -130,22 +134,6 @@ public final class KafkaSettings {
       .defaultValue(0).validator(Validator.atLeast(0))
       .doc("Replicas of a created topic; 0 takes the broker's default.replication.factor.");
 
-  public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.bool("enabled")
-      .defaultValue(false)
-      .doc("Connect with TLS (security.protocol SSL, or SASL_SSL when common sets SASL).");
-  public static final ConfigKey<Path> TLS_CA_FILE = ConfigKey.path("ca-file")
-      .doc("PEM file of the certificate authorities to trust; the JVM's when absent.");
-  public static final ConfigKey<Path> TLS_CERTIFICATE_FILE = ConfigKey.path("certificate-file")
-      .doc("PEM file with this client's certificate chain, for brokers that require client "
-          + "certificates; needs key-file.");
-  public static final ConfigKey<Path> TLS_KEY_FILE = ConfigKey.path("key-file")
-      .doc("PEM file with the private key (PKCS#8) of certificate-file.");
-  public static final ConfigKey<Secret> TLS_KEY_PASSWORD = ConfigKey.secret("key-password")
-      .doc("Password of an encrypted key-file.");
-  public static final ConfigKey<Boolean> TLS_VERIFY_HOSTNAME = ConfigKey.bool("verify-hostname")
-      .defaultValue(true)
-      .doc("Check that the broker's certificate names the host connected to.");
-
   /** The declared keys of {@code transport.kafka}. */
   public static final ConfigDef DEF = ConfigDef.section("transport.kafka",
           "The Kafka transport: servers consume request topics in a consumer group, clients "
@@ -163,43 +151,79 @@ public final class KafkaSettings {
               + "starts.")
       .define(CREATE_ALLOWED).define(CREATE_PARTITIONS).define(CREATE_REPLICATION);
 
-  /** The declared keys of {@code transport.kafka.tls}, mapped onto Kafka's ssl.* settings. */
-  public static final ConfigDef TLS_DEF = ConfigDef.section("transport.kafka.tls",
-          "TLS to the brokers, mapped onto Kafka's ssl.* properties (PEM files). Anything else "
-              + "(keystores, cipher suites) goes in common as ssl.* properties.")
-      .define(TLS_ENABLED).define(TLS_CA_FILE).define(TLS_CERTIFICATE_FILE).define(TLS_KEY_FILE)
-      .define(TLS_KEY_PASSWORD).define(TLS_VERIFY_HOSTNAME);
+  /** Keys of the transport's own TLS section before it became the shared one, and their heirs. */
+  private static final Map<String, String> RENAMED_TLS_KEYS = Map.of(
+      "ca-file", "trust-file",
+      "certificate-file", "cert-file",
+      "verify-hostname", "common: {ssl.endpoint.identification.algorithm: \"\"} (to turn the "
+          + "check off)");
 
   private final ConfigValues values;
   private final ConfigValues createTopics;
-  private final ConfigValues tls;
+  private final TlsConfig tls;
 
-  private KafkaSettings(ConfigValues values, ConfigValues createTopics, ConfigValues tls) {
+  private KafkaSettings(ConfigValues values, ConfigValues createTopics, TlsConfig tls) {
     this.values = values;
     this.createTopics = createTopics;
     this.tls = tls;
   }
 
   /**
-   * Reads and validates the section.
+   * Reads and validates the section, without shared TLS material.
    *
    * @throws ConfigException listing every problem of the section
    */
   public static KafkaSettings from(Settings settings) {
+    return from(settings, Settings.empty("security"));
+  }
+
+  /**
+   * Reads and validates the section; its {@code tls} section takes the key material and trust
+   * it lacks from {@code security.tls} of {@code security}.
+   *
+   * @throws ConfigException listing every problem of the section (and of security.tls when TLS
+   *     is on), each with its key path
+   */
+  public static KafkaSettings from(Settings settings, Settings security) {
     List<ConfigProblem> problems = new ArrayList<>();
     ConfigValues values = DEF.bind(settings, problems);
     ConfigValues create = CREATE_TOPICS_DEF.bind(sectionOrEmpty(values, CREATE_TOPICS, settings),
         problems);
-    ConfigValues tls = TLS_DEF.bind(sectionOrEmpty(values, TLS, settings), problems);
-    if (tls.find(TLS_CERTIFICATE_FILE).isPresent() != tls.find(TLS_KEY_FILE).isPresent()) {
-      problems.add(new ConfigProblem(settings.path() + ".tls",
-          settings.line("tls"), "certificate-file and key-file go together: set both for a "
-              + "client certificate, or neither"));
-    }
+    TlsConfig tls = settings.has(TLS.name()) ? tls(settings.section(TLS.name()), security,
+        problems) : null;
     if (!problems.isEmpty()) {
       throw new ConfigException(settings.origin(), problems);
     }
-    return new KafkaSettings(values, create, tls);
+    return new KafkaSettings(values, create, tls != null && tls.enabled() ? tls : null);
+  }
+
+  private static TlsConfig tls(Settings section, Settings security, List<ConfigProblem> problems) {
+    for (String old : RENAMED_TLS_KEYS.keySet()) {
+      if (section.has(old)) {
+        problems.add(new ConfigProblem(section.path() + "." + old, section.line(old),
+            "the Kafka tls section is now the shared tls section: use "
+                + RENAMED_TLS_KEYS.get(old) + " instead of " + old));
+      }
+    }
+    TlsConfig own;
+    try {
+      own = TlsConfig.from(section);
+    } catch (ConfigException e) {
+      e.problems().stream()
+          .filter(p -> RENAMED_TLS_KEYS.keySet().stream()
+              .noneMatch(old -> p.path().equals(section.path() + "." + old)))
+          .forEach(problems::add);
+      return null;
+    }
+    if (!own.enabled()) {
+      return own;
+    }
+    try {
+      return own.orShared(TlsConfig.from(security.section("tls")));
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+      return null;
+    }
   }
 
   private static Settings sectionOrEmpty(ConfigValues values, ConfigKey<Settings> key,
@@ -287,28 +311,14 @@ public final class KafkaSettings {
     return r == 0 ? Optional.empty() : Optional.of((short) r);
   }
 
+  /** Whether the transport connects with TLS: a {@code tls} section that is not turned off. */
   public boolean tlsEnabled() {
-    return tls.get(TLS_ENABLED);
+    return tls != null;
   }
 
-  public Optional<Path> tlsCaFile() {
-    return tls.find(TLS_CA_FILE);
-  }
-
-  public Optional<Path> tlsCertificateFile() {
-    return tls.find(TLS_CERTIFICATE_FILE);
-  }
-
-  public Optional<Path> tlsKeyFile() {
-    return tls.find(TLS_KEY_FILE);
-  }
-
-  public Optional<Secret> tlsKeyPassword() {
-    return tls.find(TLS_KEY_PASSWORD);
-  }
-
-  public boolean tlsVerifyHostname() {
-    return tls.get(TLS_VERIFY_HOSTNAME);
+  /** The TLS section, with what it lacks taken from {@code security.tls}; empty when TLS is off. */
+  public Optional<TlsConfig> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** The {@code common} pass-through properties, values in clear: hand them only to Kafka. */

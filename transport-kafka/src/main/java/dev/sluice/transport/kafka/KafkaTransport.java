@@ -22,12 +22,12 @@ public final class KafkaTransport implements Transport {
 
   @Override
   public EventSource createSource(TransportContext context) {
-    return new KafkaSource(KafkaSettings.from(context.settings()), context.serverName(),
-        context.metrics());
+    return new KafkaSource(KafkaSettings.from(context.settings(), context.security()),
+        context.serverName(), context.metrics(), context.dependency(KafkaSource.PRODUCER));
   }
 
   @Override
   public EventClient createClient(TransportContext context) {
-    return new KafkaClient(KafkaSettings.from(context.settings()));
+    return new KafkaClient(KafkaSettings.from(context.settings(), context.security()));
   }
 }

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.Settings;
+import dev.sluice.security.tls.TlsConfig;
+import dev.sluice.security.tls.TlsException;
+import dev.sluice.security.tls.TlsMaterial;
+import dev.sluice.security.tls.TlsPolicy;
 import dev.sluice.transport.kafka.internal.KafkaClientConfigs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +40,7 @@ class KafkaSettingsTest {
   @Test
   void everyProblemIsReportedWithItsKey() {
     Settings bad = Settings.of(Map.of("topics", List.of(), "max-in-flight", 0,
-        "ordering", "keys", "tls", Map.of("certificate-file", "/c.pem"), "bogus", 1));
+        "ordering", "keys", "tls", Map.of("cert-file", "/c.pem"), "bogus", 1));
     assertThatThrownBy(() -> KafkaSettings.from(bad)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("topics").hasMessageContaining("max-in-flight")
         .hasMessageContaining("ordering").hasMessageContaining("key-file")
@@ -56,23 +58,125 @@ class KafkaSettingsTest {
     assertThat(KafkaClientConfigs.consumer(s, "c")).containsEntry("max.poll.records", "50");
   }
 
+  /** A certificate and its key as PEM files: the development certificate of {@code dir}. */
+  private Path[] certificateAndKey() {
+    TlsMaterial.forServer(TlsConfig.defaults("tls"), dir);
+    return new Path[] {dir.resolve("tls/dev-cert.pem"), dir.resolve("tls/dev-key.pem")};
+  }
+
+  private static SluiceConfig yaml(String text) {
+    return SluiceConfig.parse(text, "sluice.yaml");
+  }
+
+  private static Map<String, Object> sslOf(SluiceConfig config) {
+    return KafkaClientConfigs.tls(KafkaSettings.from(config.transport().settings(),
+        config.security()));
+  }
+
   @Test
-  void tlsSectionMapsOntoKafkaSslProperties() throws Exception {
-    Path ca = Files.writeString(dir.resolve("ca.pem"), "CA");
-    Path cert = Files.writeString(dir.resolve("c.pem"), "CERT");
-    Path key = Files.writeString(dir.resolve("k.pem"), "KEY");
-    KafkaSettings s = KafkaSettings.from(Settings.of(Map.of("tls", Map.of("enabled", true,
-        "ca-file", ca.toString(), "certificate-file", cert.toString(), "key-file",
-        key.toString(), "key-password", "pw", "verify-hostname", false))));
-    Map<String, Object> p = KafkaClientConfigs.tls(s);
+  void tlsSectionCarriesTheSharedPolicy() {
+    Path[] pem = certificateAndKey();
+    Map<String, Object> p = sslOf(yaml("""
+        transport:
+          type: kafka
+          kafka:
+            tls:
+              trust-file: %1$s
+              cert-file: %1$s
+              key-file: %2$s
+        """.formatted(pem[0], pem[1])));
     assertThat(p).containsEntry("security.protocol", "SSL")
+        .containsEntry("ssl.enabled.protocols", "TLSv1.3,TLSv1.2")
+        .containsEntry("ssl.cipher.suites", String.join(",", TlsPolicy.CIPHER_SUITES))
+        .containsEntry("ssl.endpoint.identification.algorithm", "https")
         .containsEntry("ssl.truststore.type", "PEM")
-        .containsEntry("ssl.truststore.location", ca.toAbsolutePath().toString())
-        .containsEntry("ssl.keystore.type", "PEM")
-        .containsEntry("ssl.endpoint.identification.algorithm", "");
-    assertThat(((Password) p.get("ssl.keystore.key")).value()).isEqualTo("KEY");
-    assertThat(((Password) p.get("ssl.key.password")).value()).isEqualTo("pw");
-    assertThat(p.get("ssl.key.password").toString()).doesNotContain("pw");
+        .containsEntry("ssl.keystore.type", "PEM");
+    assertThat((String) p.get("ssl.cipher.suites")).contains("TLS_AES_128_GCM_SHA256")
+        .doesNotContain("CBC").doesNotContain("RC4");
+    assertThat((String) p.get("ssl.truststore.certificates")).contains("BEGIN CERTIFICATE");
+    assertThat((String) p.get("ssl.keystore.key")).contains("PRIVATE KEY");
+  }
+
+  @Test
+  void sharedSecurityTlsFillsInWhatTheKafkaSectionLacks() {
+    Path[] pem = certificateAndKey();
+    String security = """
+        security:
+          tls:
+            trust-file: %s
+        """.formatted(pem[0]);
+    Map<String, Object> withSection = sslOf(yaml("""
+        transport:
+          type: kafka
+          kafka:
+            tls: {enabled: true}
+        """ + security));
+    assertThat((String) withSection.get("ssl.truststore.certificates"))
+        .contains("BEGIN CERTIFICATE");
+    assertThat(withSection).containsEntry("ssl.enabled.protocols", "TLSv1.3,TLSv1.2");
+
+    // shared material alone does not switch a plaintext Kafka connection to TLS
+    assertThat(sslOf(yaml("""
+        transport:
+          type: kafka
+          kafka: {group: g}
+        """ + security))).isEmpty();
+    assertThat(sslOf(yaml("""
+        transport:
+          type: kafka
+          kafka:
+            tls: {enabled: false}
+        """ + security))).isEmpty();
+  }
+
+  @Test
+  void tlsProblemsNameTheirKeyPathsAndKeepSecretsOut() {
+    SluiceConfig config = yaml("""
+        transport:
+          type: kafka
+          kafka:
+            tls:
+              cert-file: /etc/sluice/client.pem
+              key-password: hunter5
+              ca-file: /etc/sluice/ca.pem
+              verify-hostname: false
+        """);
+    assertThatThrownBy(() -> KafkaSettings.from(config.transport().settings(),
+        config.security()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("transport.kafka.tls.key-file")
+        .hasMessageContaining("transport.kafka.tls.ca-file")
+        .hasMessageContaining("use trust-file instead of ca-file")
+        .hasMessageContaining("transport.kafka.tls.verify-hostname")
+        .hasMessageContaining("ssl.endpoint.identification.algorithm")
+        .message().doesNotContain("hunter5");
+
+    SluiceConfig sharedBad = yaml("""
+        transport:
+          type: kafka
+          kafka:
+            tls: {}
+        security:
+          tls:
+            keystore: /etc/sluice/server.p12
+        """);
+    assertThatThrownBy(() -> KafkaSettings.from(sharedBad.transport().settings(),
+        sharedBad.security()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("security.tls.keystore-password");
+  }
+
+  @Test
+  void unreadableTlsFileIsNamedWithItsKey() {
+    SluiceConfig config = yaml("""
+        transport:
+          type: kafka
+          kafka:
+            tls: {trust-file: %s}
+        """.formatted(dir.resolve("missing-ca.pem")));
+    KafkaSettings s = KafkaSettings.from(config.transport().settings(), config.security());
+    assertThatThrownBy(() -> KafkaClientConfigs.tls(s)).isInstanceOf(TlsException.class)
+        .hasMessageContaining("transport.kafka.tls.trust-file");
   }
 
   @Test

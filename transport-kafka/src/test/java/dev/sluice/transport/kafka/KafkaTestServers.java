@@ -13,8 +13,10 @@ import dev.sluice.spi.Transport;
 import dev.sluice.spi.TransportContext;
 import dev.sluice.transport.kafka.internal.KafkaSource;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -53,6 +55,16 @@ final class KafkaTestServers {
 
   static SluiceServer start(String name, Map<String, Object> settings, EventProcessor processor,
       int concurrency, Path directory, EventStore store, EventGuard guard) throws Exception {
+    return start(name, settings, processor, concurrency, directory, store, guard, List.of());
+  }
+
+  /**
+   * A server whose processor has {@code processorKeys} besides the usual ones, such as
+   * {@code "retry: {max-attempts: 3}"}.
+   */
+  static SluiceServer start(String name, Map<String, Object> settings, EventProcessor processor,
+      int concurrency, Path directory, EventStore store, EventGuard guard,
+      List<String> processorKeys) throws Exception {
     SluicePlugin plugin = new SluicePlugin() {
       @Override
       protected void configure() {
@@ -60,7 +72,8 @@ final class KafkaTestServers {
         transport("kafka-test", RecordingKafkaTransport.class);
       }
     };
-    SluiceServer.Builder builder = SluiceServer.builder(config(name, settings, concurrency))
+    SluiceServer.Builder builder = SluiceServer.builder(config(name, settings, concurrency,
+        processorKeys))
         .plugins(Plugins.of(plugin)).baseDirectory(directory);
     if (store != null) {
       builder.store(store);
@@ -99,7 +112,7 @@ final class KafkaTestServers {
   }
 
   private static SluiceConfig config(String name, Map<String, Object> settings,
-      int concurrency) {
+      int concurrency, List<String> processorKeys) {
     DumperOptions flow = new DumperOptions();
     flow.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
     flow.setWidth(Integer.MAX_VALUE);
@@ -117,7 +130,8 @@ final class KafkaTestServers {
             concurrency: %d
             queue-capacity: 10000
             timeout: 60s
-        """.formatted(name, new Yaml(flow).dump(settings).trim(), concurrency);
+        """.formatted(name, new Yaml(flow).dump(settings).trim(), concurrency)
+        + processorKeys.stream().map(k -> "    " + k + "\n").collect(Collectors.joining());
     return SluiceConfig.parse(yaml, "test of " + name);
   }
 }

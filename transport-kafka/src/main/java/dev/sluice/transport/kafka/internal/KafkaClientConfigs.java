@@ -1,10 +1,7 @@
 package dev.sluice.transport.kafka.internal;
 
+import dev.sluice.security.tls.TlsMaterial;
 import dev.sluice.transport.kafka.KafkaSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -12,13 +9,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The properties Sluice gives Kafka's consumer, producer and admin client: its own defaults,
- * then the {@code tls} section mapped onto {@code ssl.*}, then the {@code common} and the
+ * then the {@code tls} section mapped onto {@code ssl.*} by the shared TLS policy, then the {@code common} and the
  * client's own pass-through map, which win. Reads the PEM files of the {@code tls} section, so it
  * runs when a source or client starts, not when it is created.
  */
@@ -98,41 +94,23 @@ public final class KafkaClientConfigs {
     return p;
   }
 
-  /** The {@code tls} section as Kafka {@code ssl.*} properties; empty when TLS is off. */
+  /**
+   * The {@code tls} section as Kafka {@code ssl.*} properties under the shared TLS policy
+   * ({@link TlsMaterial#kafkaProperties()}: TLS 1.3 and 1.2, the policy's cipher suites, host
+   * names checked), with {@code security.protocol} {@code SASL_SSL} when {@code common} sets a
+   * SASL mechanism; empty when TLS is off. Reads the PEM files.
+   *
+   * @throws dev.sluice.security.tls.TlsException naming the key whose file cannot be used
+   */
   public static Map<String, Object> tls(KafkaSettings s) {
     Map<String, Object> p = new HashMap<>();
-    if (!s.tlsEnabled()) {
+    if (s.tls().isEmpty()) {
       return p;
     }
-    boolean sasl = s.commonProperties().containsKey("sasl.mechanism");
-    p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, sasl ? "SASL_SSL" : "SSL");
-    s.tlsCaFile().ifPresent(ca -> {
-      p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-      p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, ca.toAbsolutePath().toString());
-    });
-    if (s.tlsCertificateFile().isPresent() && s.tlsKeyFile().isPresent()) {
-      p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-      p.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG,
-          new org.apache.kafka.common.config.types.Password(read(s.tlsCertificateFile().get(),
-              "tls.certificate-file")));
-      p.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG,
-          new org.apache.kafka.common.config.types.Password(read(s.tlsKeyFile().get(),
-              "tls.key-file")));
-      s.tlsKeyPassword().ifPresent(pw -> p.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG,
-          new org.apache.kafka.common.config.types.Password(pw.reveal())));
-    }
-    if (!s.tlsVerifyHostname()) {
-      p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "");
+    p.putAll(TlsMaterial.forClient(s.tls().get()).kafkaProperties());
+    if (s.commonProperties().containsKey("sasl.mechanism")) {
+      p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
     }
     return p;
-  }
-
-  private static String read(Path file, String key) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read transport.kafka." + key + " " + file + ": "
-          + e.getMessage() + "; check the path and its permissions", e);
-    }
   }
 }

@@ -6,7 +6,12 @@ import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.spi.Delivery;
 import dev.sluice.spi.EventSink;
+import dev.sluice.health.Health;
+import dev.sluice.resilience.DependencyGuard;
+import dev.sluice.spi.HealthReportingSource;
 import dev.sluice.spi.PausableSource;
+import dev.sluice.spi.TransportMeters;
+import dev.sluice.spi.TypePausableSource;
 import dev.sluice.transport.kafka.KafkaHeaders;
 import dev.sluice.transport.kafka.KafkaSettings;
 import dev.sluice.transport.kafka.KafkaTransport;
@@ -19,11 +24,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +44,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -59,12 +69,39 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Backpressure.</b> When the engine asks, or when {@code max-in-flight} records are held,
  * every assigned partition is paused; the poll loop goes on (heartbeats, commits, rebalances).
+ *
+ * <p><b>Paused event types.</b> While a processor's circuit breaker is open the engine pauses
+ * its event types ({@link TypePausableSource}). A partition mixes types, so the source does not
+ * pause partitions for them: a record of a paused type is <em>held</em> (not submitted), and so
+ * is an event whose attempt came back {@code UNAVAILABLE} while its type is paused. A held record
+ * keeps its key's place (later records of the same key wait behind it) and keeps the partition's
+ * committed offset at or below it, so a crash or a rebalance redelivers it; records of other
+ * types and keys flow on. Held records count towards {@code max-in-flight}, which bounds them:
+ * once it is reached every partition is paused. When the type is resumed (the breaker
+ * half-opens) the held records are submitted again; when the source stops or loses the
+ * partition they are left, uncommitted, for the group's next owner.
+ *
+ * <p><b>Dead letters.</b> A failure the engine marks {@link Result#isDeadLettered()} (its own
+ * retries are used up) goes to the dead-letter topic at once, without this source's retries;
+ * so does any other final failure. Replies and dead letters go through the
+ * {@code kafka.producer} {@link DependencyGuard}: while its breaker is open they fail at once
+ * (and are logged) instead of queueing behind an unreachable cluster.
+ *
+ * <p><b>Health.</b> Up while the consumer is in its group and connected to the cluster; down
+ * while it is joining, cannot poll, or has no connection to any broker (checked by the poll
+ * thread about every half second, from the consumer's own metrics).
  */
-public final class KafkaSource implements PausableSource {
+public final class KafkaSource implements PausableSource, TypePausableSource,
+    HealthReportingSource {
+  /** The name of the guard around the reply and dead-letter producer. */
+  public static final String PRODUCER = "kafka.producer";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** The error code of an event refused by an open processor breaker. */
+  private static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
+  private static final long HEALTH_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final KafkaSettings settings;
   private final String clientId;
@@ -79,6 +116,15 @@ public final class KafkaSource implements PausableSource {
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final int resumeBelow;
+  private final DependencyGuard producerGuard;
+  /** Paused event type patterns by who paused them. */
+  private final Map<String, Set<String>> pausedTypes = new ConcurrentHashMap<>();
+  /** Records of paused types, held until their type is resumed. */
+  private final ConcurrentLinkedQueue<Work> parked = new ConcurrentLinkedQueue<>();
+  private volatile Health health = Health.down("not started");
+  private volatile double connections;
+  private long nextHealthCheck;
+  private TransportMeters meters;
   private volatile boolean pauseRequested;
   private volatile boolean stopping;
   private volatile long drainDeadline;
@@ -93,7 +139,18 @@ public final class KafkaSource implements PausableSource {
   private Counter redelivered;
 
   public KafkaSource(KafkaSettings settings, String serverName, MeterRegistry metrics) {
+    this(settings, serverName, metrics, DependencyGuard.of(PRODUCER,
+        dev.sluice.config.DependencyPolicy.DEFAULT));
+  }
+
+  /**
+   * A source whose replies and dead letters go through {@code producerGuard}, such as the
+   * server's {@code context.dependency("kafka.producer")}.
+   */
+  public KafkaSource(KafkaSettings settings, String serverName, MeterRegistry metrics,
+      DependencyGuard producerGuard) {
     this.settings = settings;
+    this.producerGuard = producerGuard;
     this.clientId = "sluice-" + serverName;
     this.metrics = metrics;
     this.resumeBelow = Math.max(1, settings.maxInFlight() * 3 / 4);
@@ -118,6 +175,10 @@ public final class KafkaSource implements PausableSource {
     metrics.gauge("sluice.kafka.source.in.flight", tags, inFlight);
     deadLetters = metrics.counter("sluice.kafka.source.dead.letters", tags);
     redelivered = metrics.counter("sluice.kafka.source.retries", tags);
+    meters = TransportMeters.of(metrics, KafkaTransport.NAME);
+    meters.connections(() -> connections);
+    metrics.gauge("sluice.kafka.source.held", tags, parked, ConcurrentLinkedQueue::size);
+    health = Health.down("joining consumer group '" + settings.group() + "'");
     pollThread = new Thread(this::pollLoop, "sluice-kafka-poll-" + settings.group());
     pollThread.start();
     try {
@@ -147,6 +208,77 @@ public final class KafkaSource implements PausableSource {
   @Override
   public void resume() {
     pauseRequested = false;
+  }
+
+  @Override
+  public void pauseTypes(String key, Set<String> typePatterns, String reason) {
+    pausedTypes.put(key, Set.copyOf(typePatterns));
+    LOG.info("{}: holding events of types {}: {}", describe(), typePatterns, reason);
+  }
+
+  @Override
+  public void resumeTypes(String key) {
+    if (pausedTypes.remove(key) == null) {
+      return;
+    }
+    LOG.info("{}: no longer holding events for {}; {} held event(s) to check", describe(), key,
+        parked.size());
+    ScheduledExecutorService s = scheduler;
+    if (s != null) {
+      try {
+        s.execute(this::releaseParked);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // stopped: the held records stay uncommitted for the next owner
+      }
+    }
+  }
+
+  @Override
+  public Health health() {
+    return health;
+  }
+
+  private boolean isTypePaused(String type) {
+    if (pausedTypes.isEmpty()) {
+      return false;
+    }
+    for (Set<String> patterns : pausedTypes.values()) {
+      for (String pattern : patterns) {
+        if (TypePausableSource.matches(pattern, type)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Holds {@code w} while its type is paused; false when it may go to the engine now. */
+  private boolean park(Work w) {
+    if (!isTypePaused(w.event.type())) {
+      return false;
+    }
+    parked.add(w);
+    // the type may have been resumed between the check and the add: then take it back
+    return isTypePaused(w.event.type()) || !parked.remove(w);
+  }
+
+  /** Submits the held records whose type is no longer paused (scheduler thread). */
+  private void releaseParked() {
+    for (Work w : parked) {
+      if (!aborted && !stopping && !isTypePaused(w.event.type()) && parked.remove(w)) {
+        retry(w);
+      }
+    }
+  }
+
+  /** Leaves the held records of revoked partitions, or all of them when stopping. */
+  private void abandonParked(boolean all) {
+    for (Work w : parked) {
+      if ((all || w.tracker.isRevoked()) && parked.remove(w)) {
+        releaseKey(w);
+        abandon(w);
+      }
+    }
   }
 
   /**
@@ -209,6 +341,10 @@ public final class KafkaSource implements PausableSource {
           throw e;
         } catch (KafkaException e) {
           LOG.error("{}: polling failed; retrying in 1s", describe(), e);
+          meters.errors("connection").increment();
+          health = Health.down(Map.of("error", "polling failed: " + e.getMessage(),
+              "bootstrap-servers", settings.bootstrapServers()));
+          nextHealthCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
           java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
           continue;
         }
@@ -217,6 +353,13 @@ public final class KafkaSource implements PausableSource {
           for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
             take(tracker, r);
           }
+        }
+        if (stopping && !parked.isEmpty()) {
+          abandonParked(true);
+        }
+        if (System.nanoTime() - nextHealthCheck >= 0) {
+          checkHealth();
+          nextHealthCheck = System.nanoTime() + HEALTH_EVERY_NANOS;
         }
         if (System.nanoTime() - nextCommit >= 0) {
           commitAsync();
@@ -228,9 +371,42 @@ public final class KafkaSource implements PausableSource {
         LOG.error("{}: the poll loop failed; the source stops taking events", describe(), e);
       }
     } finally {
+      health = Health.down("stopped");
+      connections = 0;
       firstAssignment.complete(null);
       closeConsumer();
       drained.complete(null);
+    }
+  }
+
+  /** Poll thread: readiness from the group membership and the consumer's connections. */
+  private void checkHealth() {
+    double open = 0;
+    for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+      MetricName n = e.getKey();
+      if (n.name().equals("connection-count") && n.group().equals("consumer-metrics")
+          && e.getValue().metricValue() instanceof Number count) {
+        open = count.doubleValue();
+      }
+    }
+    connections = open;
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("bootstrap-servers", settings.bootstrapServers());
+    details.put("group", settings.group());
+    details.put("partitions", trackers.size());
+    details.put("in-flight", inFlight.get());
+    if (!pausedTypes.isEmpty()) {
+      details.put("held-types", List.copyOf(pausedTypes.keySet()));
+      details.put("held", parked.size());
+    }
+    if (!firstAssignment.isDone()) {
+      details.put("error", "joining consumer group '" + settings.group() + "'");
+      health = Health.down(details);
+    } else if (open < 1) {
+      details.put("error", "no connection to the Kafka cluster; the consumer keeps trying");
+      health = Health.down(details);
+    } else {
+      health = Health.up(details);
     }
   }
 
@@ -298,7 +474,9 @@ public final class KafkaSource implements PausableSource {
       return;
     }
     long size = KafkaEventCodec.size(r.headers(), r.value());
+    meters.bytesIn().increment(size);
     if (size > settings.maxEventBytes()) {
+      meters.errors("decode").increment();
       finish(w, Result.failure(w.id, Status.INVALID, "TOO_LARGE", "the event is " + size
           + " bytes, over the limit of " + settings.maxEventBytes()
           + " bytes (transport.kafka.max-event-bytes); send less data"), true);
@@ -307,6 +485,7 @@ public final class KafkaSource implements PausableSource {
     try {
       w.event = KafkaEventCodec.decode(r.key(), r.headers(), r.value());
     } catch (InvalidEventException e) {
+      meters.errors("decode").increment();
       finish(w, Result.failure(w.id, Status.INVALID, "MALFORMED",
           "the record is not a valid CloudEvent: " + String.join("; ", e.problems())), true);
       return;
@@ -426,6 +605,7 @@ public final class KafkaSource implements PausableSource {
       for (Work w : sequencer.removeWaiting(w -> w.tracker.isRevoked())) {
         abandon(w);
       }
+      abandonParked(false);
       if (commit && !aborted) {
         long deadline = System.nanoTime() + settings.revokeTimeout().toNanos();
         if (stopping && drainDeadline - deadline < 0) {
@@ -450,6 +630,9 @@ public final class KafkaSource implements PausableSource {
   // ---------------------------------------------------------------- any thread
 
   private void submit(Work w) {
+    if (park(w)) {
+      return;
+    }
     w.attempts++;
     CompletionStage<Result> stage;
     try {
@@ -467,14 +650,23 @@ public final class KafkaSource implements PausableSource {
     }
     Result result = r != null ? r : Result.failure(w.event.id(), Status.ERROR, "INTERNAL",
         "the server failed while processing the event: " + t);
+    if (isRetryable(result) && result.errorCode().filter(CIRCUIT_OPEN::equals).isPresent()) {
+      // turned away by an open (or half-open) breaker: not an attempt of the processor
+      w.attempts--;
+      w.refusals++;
+      if (!stopping && park(w)) {
+        return;
+      }
+    }
     if (isRetryable(result) && w.tracker.isRevoked()) {
       releaseKey(w);
       abandon(w); // the partition's next owner processes it
       return;
     }
-    if (isRetryable(result) && w.attempts < settings.maxAttempts() && !stopping) {
+    if (isRetryable(result) && !result.isDeadLettered() && w.attempts < settings.maxAttempts()
+        && !stopping) {
       long backoff = Math.min(MAX_BACKOFF_NANOS,
-          settings.retryBackoff().toNanos() << Math.min(20, w.attempts - 1));
+          settings.retryBackoff().toNanos() << Math.min(20, w.attempts + w.refusals - 1));
       if (Instant.now().plusNanos(backoff).isBefore(w.deadline)) {
         redelivered.increment();
         scheduler.schedule(() -> retry(w), backoff, TimeUnit.NANOSECONDS);
@@ -519,8 +711,11 @@ public final class KafkaSource implements PausableSource {
    */
   private void finish(Work w, Result result, boolean deadLetterFailures) {
     CompletableFuture<Void> reply = w.reply == null ? CompletableFuture.completedFuture(null)
-        : publisher.reply(w.reply, result).whenComplete((v, e) -> {
-          if (e != null && !aborted) {
+        : guarded(() -> publisher.reply(w.reply, result)).whenComplete((v, e) -> {
+          if (e == null) {
+            meters.bytesOut().increment(result.hasData() ? result.data().length : 0);
+          } else if (!aborted) {
+            meters.errors("publish").increment();
             LOG.warn("{}: could not reply to {} for event '{}' ({}@{}): {}", describe(),
                 w.reply.topic(), w.id, w.in.partition(), w.in.offset(), e.toString());
           }
@@ -532,9 +727,10 @@ public final class KafkaSource implements PausableSource {
           result.errorCode().orElse(""), result.errorMessage().orElse(""));
       if (settings.deadLetterTopic().isPresent()) {
         deadLetters.increment();
-        letter = publisher.deadLetter(settings.deadLetterTopic().get(), w.in, result,
-            w.attempts).whenComplete((v, e) -> {
+        letter = guarded(() -> publisher.deadLetter(settings.deadLetterTopic().get(), w.in,
+            result, w.attempts)).whenComplete((v, e) -> {
               if (e != null && !aborted) {
+                meters.errors("publish").increment();
                 LOG.error("{}: could not dead-letter event '{}' ({}@{}) to '{}'; it is skipped: "
                     + "{}", describe(), w.id, w.in.partition(), w.in.offset(),
                     settings.deadLetterTopic().get(), e.toString());
@@ -549,6 +745,11 @@ public final class KafkaSource implements PausableSource {
             inFlight.decrementAndGet();
           }
         });
+  }
+
+  private CompletableFuture<Void> guarded(
+      java.util.function.Supplier<CompletableFuture<Void>> send) {
+    return producerGuard.<Void>call(send::get).toCompletableFuture();
   }
 
   private void abandon(Work w) {
@@ -570,6 +771,7 @@ public final class KafkaSource implements PausableSource {
     Instant deadline;
     Object sequenceKey;
     int attempts;
+    int refusals;
 
     Work(InboundRecord in, PartitionTracker tracker, ReplyAddress reply) {
       this.in = in;
