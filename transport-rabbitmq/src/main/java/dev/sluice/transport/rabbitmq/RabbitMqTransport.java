@@ -3,6 +3,7 @@ package dev.sluice.transport.rabbitmq;
 import dev.sluice.spi.EventClient;
 import dev.sluice.spi.Transport;
 import dev.sluice.spi.TransportContext;
+import dev.sluice.spi.TransportMeters;
 import dev.sluice.transport.rabbitmq.internal.QueueConsumerSource;
 import dev.sluice.transport.rabbitmq.internal.RpcClient;
 import java.util.Objects;
@@ -26,6 +27,11 @@ import java.util.Objects;
 public final class RabbitMqTransport implements Transport {
   /** The name it is bound under. */
   public static final String NAME = "rabbitmq";
+  /**
+   * The outbound dependency guarding the source's confirmed publisher (dead letters, follow-on
+   * events), as reported in readiness and metrics.
+   */
+  public static final String PUBLISHER = "rabbitmq.publisher";
 
   private final TlsContextProvider tls;
 
@@ -43,7 +49,8 @@ public final class RabbitMqTransport implements Transport {
   public RabbitMqSource createSource(TransportContext context) {
     RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
     return new QueueConsumerSource(settings, context.serverName(),
-        () -> tls.sslContext(settings, context));
+        () -> tls.sslContext(settings, context), TransportMeters.of(context.metrics(), NAME),
+        context.dependency(PUBLISHER));
   }
 
   @Override
