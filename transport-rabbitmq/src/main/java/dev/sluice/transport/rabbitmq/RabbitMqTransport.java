@@ -22,7 +22,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Creating a source or client only validates the settings (a {@code ConfigException} names
- * every problem); connections open in {@code start} and on a client's first request.
+ * every problem, with {@code security.tls} when TLS is on); connections open in {@code start}
+ * and on a client's first request. TLS (an {@code amqps://} URI) uses the shared policy of
+ * {@code dev.sluice.security.tls}, see {@link TlsContextProvider}.
  */
 public final class RabbitMqTransport implements Transport {
   /** The name it is bound under. */
@@ -35,9 +37,9 @@ public final class RabbitMqTransport implements Transport {
 
   private final TlsContextProvider tls;
 
-  /** With TLS material from the {@code tls} section. */
+  /** With the shared TLS policy and material ({@link TlsContextProvider#shared()}). */
   public RabbitMqTransport() {
-    this(TlsContextProvider.fromSettings());
+    this(TlsContextProvider.shared());
   }
 
   /** With TLS contexts from {@code tls}, such as the shared TLS policy of the server. */
@@ -47,7 +49,7 @@ public final class RabbitMqTransport implements Transport {
 
   @Override
   public RabbitMqSource createSource(TransportContext context) {
-    RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
+    RabbitMqSettings settings = settings(context);
     return new QueueConsumerSource(settings, context.serverName(),
         () -> tls.sslContext(settings, context), TransportMeters.of(context.metrics(), NAME),
         context.dependency(PUBLISHER));
@@ -55,7 +57,16 @@ public final class RabbitMqTransport implements Transport {
 
   @Override
   public EventClient createClient(TransportContext context) {
-    RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
+    RabbitMqSettings settings = settings(context);
     return new RpcClient(settings, () -> tls.sslContext(settings, context));
+  }
+
+  /** The section, and with TLS on also {@code security.tls}, checked before anything starts. */
+  private static RabbitMqSettings settings(TransportContext context) {
+    RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
+    if (settings.tlsEnabled()) {
+      TlsContextProvider.tlsConfig(settings, context);
+    }
+    return settings;
   }
 }
