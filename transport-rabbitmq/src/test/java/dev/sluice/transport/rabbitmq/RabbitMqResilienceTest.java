@@ -7,6 +7,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
 import dev.sluice.health.Health;
 import dev.sluice.transport.rabbitmq.internal.AmqpEventCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,8 +100,14 @@ class RabbitMqResilienceTest {
     publishOneWay(RabbitServers.event(RabbitServers.ECHO, "other types still flow"));
     await("held, each delivered once").atMost(WAIT)
         .until(() -> server.source().heldCount() == 5);
+    // a request's sender is answered at once instead, and decides; nothing is requeued
+    Event request = RabbitServers.event(RabbitServers.BREAKER, "request");
+    Result refused = fixture.request(AmqpEventCodec.encode(request, true), request.data(), WAIT)
+        .get(40, TimeUnit.SECONDS);
+    assertThat(refused.status()).as("%s", refused).isEqualTo(Status.UNAVAILABLE);
+    assertThat(refused.errorCode()).contains("CIRCUIT_OPEN");
     long deliveries = server.source().deliveries();
-    assertThat(deliveries).isEqualTo(8);
+    assertThat(deliveries).isEqualTo(9);
     // while the breaker stays open: no redelivery, no processing
     await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() ->
         server.source().deliveries() == deliveries && processors.breakerCalls.get() == 2
@@ -109,7 +117,7 @@ class RabbitMqResilienceTest {
         .until(() -> processors.breakerCalls.get() == 7);
     await("all acknowledged").atMost(WAIT).until(() -> channel.messageCount(fixture.queue) == 0
         && !server.source().health().details().containsKey("pausedTypes"));
-    assertThat(server.source().deliveries()).as("never redelivered").isEqualTo(8);
+    assertThat(server.source().deliveries()).as("never redelivered").isEqualTo(9);
     assertThat(server.source().heldCount()).isZero();
     assertThat(channel.messageCount(fixture.deadLetterQueue())).as("only the two failures")
         .isZero();

@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * threads never wait on the broker.
  *
  * <p><b>Pausing types.</b> One queue carries every type, so a paused type cannot be left in the
- * broker by consuming less of the queue selectively. A message of a paused type is held instead:
+ * broker by consuming less of the queue selectively. A request (with {@code reply_to}) of a
+ * paused type is submitted as usual: the engine answers it UNAVAILABLE at once, the answer goes
+ * to its sender, who decides, and it is acknowledged. A one-way message of a paused type is held:
  * not submitted, not acknowledged, so it still counts against the prefetch and the broker
  * delivers it exactly once. On resume the held messages are submitted in arrival order. The
  * prefetch bounds the held messages; once it is full of them, the broker sends nothing more
@@ -320,7 +322,8 @@ public final class QueueConsumerSource implements RabbitMqSource, HealthReportin
           Result.failure(e.eventId(), Status.INVALID, e.code(), e.getMessage()));
       return;
     }
-    if (anyPaused && hold(new Held(ch, envelope, props, body, event))) {
+    boolean oneWay = props.getReplyTo() == null || props.getReplyTo().isBlank();
+    if (oneWay && anyPaused && hold(new Held(ch, envelope, props, body, event))) {
       return;
     }
     submit(ch, envelope, props, body, event);
