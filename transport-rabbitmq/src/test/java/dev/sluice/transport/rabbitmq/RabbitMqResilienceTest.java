@@ -6,19 +6,24 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import dev.sluice.config.Settings;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.health.Health;
 import dev.sluice.transport.rabbitmq.internal.AmqpEventCodec;
+import dev.sluice.spi.TransportContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +84,34 @@ class RabbitMqResilienceTest {
         .until(() -> processors.flakyCalls.get() == 3 && server.source().deliveries() == 1);
     assertThat(channel.messageCount(fixture.queue)).isZero();
     assertThat(channel.messageCount(fixture.deadLetterQueue())).as("dead once").isZero();
+  }
+
+  @Test
+  void aRetryableResultMarkedDeadLetteredGoesToTheDeadLetterQueueAtOnceNotBackToTheQueue()
+      throws Exception {
+    server.close(); // this test drives a source of its own on the same queue
+    server = null;
+    AtomicInteger submitted = new AtomicInteger();
+    RabbitMqSource source = new RabbitMqTransport().createSource(new Context(
+        Settings.of(fixture.settings()), directory));
+    source.start((event, delivery) -> {
+      submitted.incrementAndGet();
+      return CompletableFuture.completedFuture(Result.failure(event.id(), Status.UNAVAILABLE,
+          "GAVE_UP", "retries used up").asDeadLettered());
+    });
+    try {
+      Event e = RabbitServers.event(RabbitServers.FLAKY, "marked");
+      publishOneWay(e);
+      List<GetResponse> dead = awaitDeadLetters(1);
+      assertThat(dead.get(0).getProps().getHeaders().get(RabbitMqHeaders.STATUS))
+          .hasToString("UNAVAILABLE");
+      assertThat(dead.get(0).getEnvelope().isRedeliver()).isFalse();
+      // an unmarked UNAVAILABLE would have been requeued once and submitted twice
+      await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> submitted.get() == 1
+          && channel.messageCount(fixture.queue) == 0);
+    } finally {
+      source.stop(Duration.ofSeconds(5)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -162,6 +195,18 @@ class RabbitMqResilienceTest {
     assertThat(metrics.get("sluice.transport.bytes").tag("transport", "rabbitmq")
         .tag("direction", "out").counter().count()).as("the dead letter").isPositive();
     assertThat(server.server().readiness().toString()).contains(RabbitMqTransport.PUBLISHER);
+  }
+
+  private record Context(Settings settings, Path dataDirectory) implements TransportContext {
+    @Override
+    public String serverName() {
+      return "marked-test";
+    }
+
+    @Override
+    public MeterRegistry metrics() {
+      return new SimpleMeterRegistry();
+    }
   }
 
   /** The broker's pid of the connection named {@code name}, from {@code rabbitmqctl}. */
