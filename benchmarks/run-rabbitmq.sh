@@ -1,6 +1,7 @@
 #!/bin/sh
 # Compares Sluice over RabbitMQ with a raw amqp-client Direct Reply-to echo server, with the same
-# load generator (the Sluice RabbitMQ client) against each, one after the other, ROUNDS times.
+# load generator (sluice bench's LoadGenerator over the Sluice RabbitMQ client) against each,
+# one after the other, ROUNDS times.
 # Each server runs in its own JVM on its own new queue, removed afterwards. Prints one RESULT line
 # per run and the ratio of the medians at the end. See docs/benchmarks.md.
 #

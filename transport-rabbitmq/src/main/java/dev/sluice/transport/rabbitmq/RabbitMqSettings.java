@@ -8,6 +8,7 @@ import dev.sluice.config.ConfigValues;
 import dev.sluice.config.Secret;
 import dev.sluice.config.Settings;
 import dev.sluice.config.Validator;
+import dev.sluice.security.tls.TlsConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -107,7 +108,8 @@ public final class RabbitMqSettings {
       .doc("Options of the client side (sluice send, sluice bench): see"
           + " transport.rabbitmq.client.");
   public static final ConfigKey<Settings> TLS = ConfigKey.section("tls")
-      .doc("TLS for amqps:// URIs: see transport.rabbitmq.tls.");
+      .doc("TLS for amqps:// URIs, the keys of security.tls (trust-file, cert-file, key-file,"
+          + " keystore, ...); what it leaves out comes from security.tls.");
 
   /** The {@code transport.rabbitmq} section. */
   public static final ConfigDef DEF = ConfigDef.section("transport.rabbitmq",
@@ -129,30 +131,19 @@ public final class RabbitMqSettings {
           "The client side of the RabbitMQ transport.")
       .define(MAX_IN_FLIGHT);
 
-  public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.bool("enabled")
-      .doc("Use TLS; implied by an amqps:// URI.");
-  public static final ConfigKey<Path> TRUST_STORE = ConfigKey.path("trust-store")
-      .doc("A PKCS#12 file of the certificates to trust; default: the JDK's trusted roots.");
-  public static final ConfigKey<Secret> TRUST_STORE_PASSWORD =
-      ConfigKey.secret("trust-store-password").doc("The trust store's password.");
-  public static final ConfigKey<Path> KEY_STORE = ConfigKey.path("key-store")
-      .doc("A PKCS#12 file with this side's certificate and key, for brokers that require"
-          + " client certificates.");
-  public static final ConfigKey<Secret> KEY_STORE_PASSWORD = ConfigKey.secret("key-store-password")
-      .doc("The key store's password.");
-  public static final ConfigKey<Boolean> VERIFY_HOSTNAME = ConfigKey.bool("verify-hostname")
-      .defaultValue(true)
-      .doc("Check that the broker's certificate names the host of the URI.");
+  /**
+   * The {@code transport.rabbitmq.tls} section: the shared TLS keys of
+   * {@link TlsConfig#DEF} ({@code trust-file}, {@code cert-file}/{@code key-file} or
+   * {@code keystore} for a client certificate, ...). Keys it leaves out come from
+   * {@code security.tls}; protocols and suites are the shared policy's.
+   */
+  public static final ConfigDef TLS_DEF = TlsConfig.DEF;
 
-  /** The {@code transport.rabbitmq.tls} section. */
-  public static final ConfigDef TLS_DEF = ConfigDef.section("transport.rabbitmq.tls",
-          "TLS to the broker. The policy and key material will come from the security section"
-              + " once it is shared by every transport; until then these keys.")
-      .define(TLS_ENABLED).define(TRUST_STORE).define(TRUST_STORE_PASSWORD).define(KEY_STORE)
-      .define(KEY_STORE_PASSWORD).define(VERIFY_HOSTNAME);
-
-  /** Every section this transport declares, for the configuration reference. */
-  public static final List<ConfigDef> ALL = List.of(DEF, CLIENT_DEF, TLS_DEF);
+  /**
+   * Every section this transport declares, for the configuration reference; the {@code tls}
+   * section's keys are those of {@link TlsConfig#DEF}, documented once with {@code security.tls}.
+   */
+  public static final List<ConfigDef> ALL = List.of(DEF, CLIENT_DEF);
 
   private final Secret uri;
   private final String queue;
@@ -170,9 +161,11 @@ public final class RabbitMqSettings {
   private final Duration recoveryInterval;
   private final Duration heartbeat;
   private final int maxInFlight;
-  private final Tls tls;
+  private final boolean tlsEnabled;
+  private final TlsConfig tls;
 
-  private RabbitMqSettings(ConfigValues v, ConfigValues client, Tls tls) {
+  private RabbitMqSettings(ConfigValues v, ConfigValues client, boolean tlsEnabled,
+      TlsConfig tls) {
     this.uri = v.get(URI);
     this.queue = v.get(QUEUE);
     this.queueType = v.get(QUEUE_TYPE);
@@ -190,6 +183,7 @@ public final class RabbitMqSettings {
     this.recoveryInterval = v.get(RECOVERY_INTERVAL);
     this.heartbeat = v.get(HEARTBEAT);
     this.maxInFlight = client.get(MAX_IN_FLIGHT);
+    this.tlsEnabled = tlsEnabled;
     this.tls = tls;
   }
 
@@ -205,7 +199,12 @@ public final class RabbitMqSettings {
     Settings clientSection = settings.section(CLIENT.name());
     ConfigValues client = CLIENT_DEF.bind(clientSection, problems);
     Settings tlsSection = settings.section(TLS.name());
-    ConfigValues tlsValues = TLS_DEF.bind(tlsSection, problems);
+    TlsConfig tlsConfig = null;
+    try {
+      tlsConfig = TlsConfig.from(tlsSection);
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+    }
     Secret uri = values.get(URI);
     String scheme = "";
     try {
@@ -222,7 +221,7 @@ public final class RabbitMqSettings {
       problems.add(new ConfigProblem(path(settings, "uri"), settings.line("uri"),
           "not a valid URI (" + e.getReason() + "); write amqp://user:password@host:5672/vhost"));
     }
-    Boolean tlsFlag = tlsValues.get(TLS_ENABLED);
+    Boolean tlsFlag = tlsConfig != null && tlsSection.has("enabled") ? tlsConfig.enabled() : null;
     boolean tlsOn = scheme.equals("amqps") || Boolean.TRUE.equals(tlsFlag);
     if (Boolean.FALSE.equals(tlsFlag) && scheme.equals("amqps")) {
       problems.add(new ConfigProblem(path(tlsSection, "enabled"), tlsSection.line("enabled"),
@@ -231,11 +230,7 @@ public final class RabbitMqSettings {
     if (!problems.isEmpty()) {
       throw new ConfigException(settings.origin(), problems);
     }
-    Tls tls = new Tls(tlsOn, Optional.ofNullable(tlsValues.get(TRUST_STORE)),
-        Optional.ofNullable(tlsValues.get(TRUST_STORE_PASSWORD)),
-        Optional.ofNullable(tlsValues.get(KEY_STORE)),
-        Optional.ofNullable(tlsValues.get(KEY_STORE_PASSWORD)), tlsValues.get(VERIFY_HOSTNAME));
-    return new RabbitMqSettings(values, client, tls);
+    return new RabbitMqSettings(values, client, tlsOn, tlsConfig);
   }
 
   /** The settings with every default, for the local broker. */
@@ -331,7 +326,16 @@ public final class RabbitMqSettings {
     return maxInFlight;
   }
 
-  public Tls tls() {
+  /** Whether connections use TLS: an amqps:// URI, or {@code tls.enabled: true}. */
+  public boolean tlsEnabled() {
+    return tlsEnabled;
+  }
+
+  /**
+   * This section's {@code tls} keys, before {@link TlsConfig#orShared} fills in what they leave
+   * out from {@code security.tls}.
+   */
+  public TlsConfig tls() {
     return tls;
   }
 
@@ -341,21 +345,6 @@ public final class RabbitMqSettings {
         + queueType.name().toLowerCase(Locale.ROOT) + ", exchange=" + exchange
         + ", routing-keys=" + routingKeys + ", prefetch=" + prefetch
         + ", dead-letter-exchange=" + deadLetterExchange + ", dead-letter-queue="
-        + deadLetterQueue + ", tls=" + tls.enabled() + "}";
-  }
-
-  /**
-   * The {@code tls} section. Passwords are {@link Secret}s.
-   *
-   * @param enabled whether connections use TLS (an amqps:// URI or enabled: true)
-   * @param trustStore PKCS#12 trust store; empty for the JDK's default trust
-   * @param trustStorePassword its password
-   * @param keyStore PKCS#12 key store for a client certificate; empty for none
-   * @param keyStorePassword its password
-   * @param verifyHostname whether the broker's certificate must name the URI's host
-   */
-  public record Tls(boolean enabled, Optional<Path> trustStore,
-      Optional<Secret> trustStorePassword, Optional<Path> keyStore,
-      Optional<Secret> keyStorePassword, boolean verifyHostname) {
+        + deadLetterQueue + ", tls=" + tlsEnabled + "}";
   }
 }

@@ -9,9 +9,16 @@ import java.util.concurrent.CompletionStage;
  *
  * <p><b>Acknowledgement.</b> A message is acknowledged once its reply has been published to its
  * {@code reply_to} (or, for a message without one, once its result is known). A final failure
- * (ERROR, INVALID, REJECTED, UNAUTHORIZED) and a malformed message are first republished, with
- * the error in headers, to the dead-letter exchange with publisher confirms, then acknowledged:
- * they are never redelivered in a loop. The prefetch bounds the messages in flight.
+ * (ERROR, INVALID, REJECTED, UNAUTHORIZED), a result the engine marks
+ * {@link dev.sluice.event.Result#isDeadLettered() dead-lettered} (its retries are used up) and a
+ * malformed message are first republished, with the error in headers, to the dead-letter
+ * exchange with publisher confirms, then acknowledged: they are never redelivered in a loop.
+ * The prefetch bounds the messages in flight.
+ *
+ * <p><b>Resilience.</b> The source created by {@link RabbitMqTransport} is also a
+ * {@link dev.sluice.spi.HealthReportingSource} (up while connected, consuming and not blocked
+ * by the broker) and a {@link dev.sluice.spi.TypePausableSource} (one-way messages of paused
+ * types are held unacknowledged until resumed; see docs/transports.md).
  *
  * <p><b>Recovery.</b> The connection recovers by itself, with its queues, bindings and consumer.
  * While it is down, {@link #isReady()} is false; messages not yet acknowledged go back to the

@@ -3,6 +3,7 @@ package dev.sluice.transport.rabbitmq;
 import dev.sluice.spi.EventClient;
 import dev.sluice.spi.Transport;
 import dev.sluice.spi.TransportContext;
+import dev.sluice.spi.TransportMeters;
 import dev.sluice.transport.rabbitmq.internal.QueueConsumerSource;
 import dev.sluice.transport.rabbitmq.internal.RpcClient;
 import java.util.Objects;
@@ -21,17 +22,24 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Creating a source or client only validates the settings (a {@code ConfigException} names
- * every problem); connections open in {@code start} and on a client's first request.
+ * every problem, with {@code security.tls} when TLS is on); connections open in {@code start}
+ * and on a client's first request. TLS (an {@code amqps://} URI) uses the shared policy of
+ * {@code dev.sluice.security.tls}, see {@link TlsContextProvider}.
  */
 public final class RabbitMqTransport implements Transport {
   /** The name it is bound under. */
   public static final String NAME = "rabbitmq";
+  /**
+   * The outbound dependency guarding the source's confirmed publisher (dead letters, follow-on
+   * events), as reported in readiness and metrics.
+   */
+  public static final String PUBLISHER = "rabbitmq.publisher";
 
   private final TlsContextProvider tls;
 
-  /** With TLS material from the {@code tls} section. */
+  /** With the shared TLS policy and material ({@link TlsContextProvider#shared()}). */
   public RabbitMqTransport() {
-    this(TlsContextProvider.fromSettings());
+    this(TlsContextProvider.shared());
   }
 
   /** With TLS contexts from {@code tls}, such as the shared TLS policy of the server. */
@@ -41,14 +49,24 @@ public final class RabbitMqTransport implements Transport {
 
   @Override
   public RabbitMqSource createSource(TransportContext context) {
-    RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
+    RabbitMqSettings settings = settings(context);
     return new QueueConsumerSource(settings, context.serverName(),
-        () -> tls.sslContext(settings, context));
+        () -> tls.sslContext(settings, context), TransportMeters.of(context.metrics(), NAME),
+        context.dependency(PUBLISHER));
   }
 
   @Override
   public EventClient createClient(TransportContext context) {
-    RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
+    RabbitMqSettings settings = settings(context);
     return new RpcClient(settings, () -> tls.sslContext(settings, context));
+  }
+
+  /** The section, and with TLS on also {@code security.tls}, checked before anything starts. */
+  private static RabbitMqSettings settings(TransportContext context) {
+    RabbitMqSettings settings = RabbitMqSettings.from(context.settings());
+    if (settings.tlsEnabled()) {
+      TlsContextProvider.tlsConfig(settings, context);
+    }
+    return settings;
   }
 }

@@ -1,23 +1,26 @@
 package dev.sluice.transport.rabbitmq;
 
+import dev.sluice.security.tls.TlsConfig;
+import dev.sluice.security.tls.TlsMaterial;
 import dev.sluice.spi.TransportContext;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;
 
 /**
- * Where TLS connections get their {@link SSLContext}: the seam through which the server's shared
- * TLS policy ({@code dev.sluice.security.tls}, built from {@link TransportContext#security()})
- * plugs in. The default, {@link #fromSettings()}, builds one from the
- * {@code transport.rabbitmq.tls} section.
+ * Where TLS connections get their {@link SSLContext}. The default, {@link #shared()}, builds it
+ * with the server's shared TLS policy ({@code dev.sluice.security.tls}: TLS 1.3 and 1.2 only,
+ * the policy's cipher suites, the broker's host name checked) from the
+ * {@code transport.rabbitmq.tls} section, falling back to {@code security.tls} for what that
+ * leaves out. Another provider is for embedding with a context built elsewhere.
  *
  * <pre>{@code
- * new RabbitMqTransport((settings, context) -> sharedTls.clientContext(context.security()));
+ * new RabbitMqTransport(TlsContextProvider.of(mySslContext));
  * }</pre>
  *
  * <p>Called when a source starts or a client first connects, and only when TLS is enabled; it
  * may do file I/O. A failure stops the start (or answers the client's requests UNAVAILABLE)
- * with its message.
+ * with its message, which names the configuration key and file.
  */
 @FunctionalInterface
 public interface TlsContextProvider {
@@ -26,10 +29,20 @@ public interface TlsContextProvider {
   SSLContext sslContext(RabbitMqSettings settings, TransportContext context)
       throws IOException, GeneralSecurityException;
 
-  /** PKCS#12 trust and key stores from the {@code tls} section; the JDK's defaults otherwise. */
-  static TlsContextProvider fromSettings() {
-    return (settings, context) ->
-        dev.sluice.transport.rabbitmq.internal.KeyStoreTls.sslContext(settings);
+  /** The shared TLS material and policy: {@code transport.rabbitmq.tls}, then {@code security.tls}. */
+  static TlsContextProvider shared() {
+    return (settings, context) -> TlsMaterial.forClient(tlsConfig(settings, context))
+        .sslContext();
+  }
+
+  /**
+   * The transport's {@code tls} section with what it leaves out taken from
+   * {@code security.tls}.
+   *
+   * @throws dev.sluice.config.ConfigException naming the key paths of {@code security.tls}
+   */
+  static TlsConfig tlsConfig(RabbitMqSettings settings, TransportContext context) {
+    return settings.tls().orShared(TlsConfig.from(context.security().section("tls")));
   }
 
   /** Always the given context. */

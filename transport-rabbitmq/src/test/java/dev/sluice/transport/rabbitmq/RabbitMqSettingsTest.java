@@ -24,7 +24,7 @@ class RabbitMqSettingsTest {
     assertThat(s.deadLetterExchange()).isEqualTo("sluice.requests.dlx");
     assertThat(s.deadLetterQueue()).isEqualTo("sluice.requests.dead");
     assertThat(s.maxInFlight()).isEqualTo(10_000);
-    assertThat(s.tls().enabled()).isFalse();
+    assertThat(s.tlsEnabled()).isFalse();
   }
 
   @Test
@@ -44,7 +44,7 @@ class RabbitMqSettingsTest {
             dead-letter-queue: failed.orders
             request-timeout: 5s
             client: {max-in-flight: 100}
-            tls: {verify-hostname: false}
+            tls: {trust-file: /etc/sluice/broker-ca.pem}
         """, "test");
     RabbitMqSettings s = RabbitMqSettings.from(config.transport().settings());
     assertThat(s.queueType()).isEqualTo(RabbitMqSettings.QueueType.QUORUM);
@@ -55,8 +55,8 @@ class RabbitMqSettingsTest {
     assertThat(s.deadLetterQueue()).isEqualTo("failed.orders");
     assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.maxInFlight()).isEqualTo(100);
-    assertThat(s.tls().enabled()).as("amqps:// implies TLS").isTrue();
-    assertThat(s.tls().verifyHostname()).isFalse();
+    assertThat(s.tlsEnabled()).as("amqps:// implies TLS").isTrue();
+    assertThat(s.tls().trustFile()).contains(java.nio.file.Path.of("/etc/sluice/broker-ca.pem"));
   }
 
   @Test
@@ -88,7 +88,7 @@ class RabbitMqSettingsTest {
   @Test
   void everySectionIsDeclaredForTheReference() {
     assertThat(RabbitMqSettings.ALL).extracting(d -> d.section()).containsExactly(
-        "transport.rabbitmq", "transport.rabbitmq.client", "transport.rabbitmq.tls");
+        "transport.rabbitmq", "transport.rabbitmq.client");
     assertThat(RabbitMqSettings.DEF.toMarkdown()).contains("`prefetch`").contains("`250`");
     assertThat(List.of(RabbitMqSettings.DEF.toMarkdown())).noneMatch(m -> m.contains("guest:guest@"
         + "127.0.0.1:5672/`"));

@@ -38,6 +38,14 @@ final class RabbitServers {
   /** The hold processor in a lane of one worker and a queue of one. */
   static final String TIGHT = "test.tight";
 
+  /** Fails with a retryable ProcessingException while {@link #flaky} is set; 3 attempts. */
+  static final String FLAKY = "test.flaky";
+  /** Like FLAKY, one attempt, behind a breaker that opens after 2 failures for 8 s. */
+  static final String BREAKER = "test.breaker";
+
+  final AtomicInteger flakyCalls = new AtomicInteger();
+  final AtomicInteger breakerCalls = new AtomicInteger();
+  volatile boolean flaky = true;
   final AtomicInteger holdCalls = new AtomicInteger();
   final AtomicInteger failCalls = new AtomicInteger();
   final List<String> holdIds = new CopyOnWriteArrayList<>();
@@ -82,6 +90,14 @@ final class RabbitServers {
           self.failCalls.incrementAndGet();
           throw new ProcessingException("BROKEN", "the test processor always fails");
         });
+        EventProcessor flaky = (event, context) -> {
+          (event.type().equals(FLAKY) ? self.flakyCalls : self.breakerCalls).incrementAndGet();
+          if (self.flaky) {
+            throw ProcessingException.retryable("FLAKY", "the test processor is failing");
+          }
+          return Result.ok(event.id(), event.data(), event.dataContentType().orElse(null));
+        };
+        processor("flaky", flaky);
         processor("hold", (EventProcessor) (event, context) -> {
           self.holdCalls.incrementAndGet();
           self.holdIds.add(event.id());
@@ -113,7 +129,12 @@ final class RabbitServers {
              timeout: 90s}
           - {name: tight, processor: hold, types: [%s], concurrency: 1, queue-capacity: 1,
              timeout: 90s}
-        """.formatted(name, settings, ECHO, FAIL, HOLD, TIGHT), "test " + name);
+          - {name: flaky, processor: flaky, types: [%s], concurrency: 2,
+             retry: {max-attempts: 3, initial-backoff: 10ms, max-backoff: 50ms}}
+          - {name: breaker, processor: flaky, types: [%s], concurrency: 2,
+             retry: {max-attempts: 1},
+             circuit-breaker: {minimum-calls: 2, sliding-window: 2, wait-in-open: 8s}}
+        """.formatted(name, settings, ECHO, FAIL, HOLD, TIGHT, FLAKY, BREAKER), "test " + name);
   }
 
   static Event event(String type, String data) {

@@ -28,17 +28,15 @@ final class Connections {
       throw new IllegalStateException("transport.rabbitmq.uri " + settings.maskedUri()
           + " could not be used: " + e.getMessage(), e);
     }
-    if (settings.tls().enabled()) {
+    if (settings.tlsEnabled()) {
       try {
         // setUri("amqps://...") installs a trust-everything context: replace it.
         f.useSslProtocol(tls.get());
-      } catch (IOException | GeneralSecurityException e) {
+      } catch (IOException | GeneralSecurityException | RuntimeException e) {
         throw new IllegalStateException("TLS for RabbitMQ " + settings.maskedUri()
             + " could not be set up: " + e.getMessage(), e);
       }
-      if (settings.tls().verifyHostname()) {
-        f.enableHostnameVerification();
-      }
+      f.enableHostnameVerification();
       if (f.getPort() == ConnectionFactory.DEFAULT_AMQP_PORT
           && !settings.uri().reveal().matches("(?i)amqps?://[^/]*:\\d+.*")) {
         f.setPort(ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT);

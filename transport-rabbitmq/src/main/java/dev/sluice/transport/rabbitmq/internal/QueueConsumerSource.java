@@ -12,14 +12,25 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import dev.sluice.health.Health;
+import dev.sluice.resilience.DependencyGuard;
 import dev.sluice.spi.Delivery;
 import dev.sluice.spi.EventSink;
+import dev.sluice.spi.HealthReportingSource;
+import dev.sluice.spi.TransportMeters;
+import dev.sluice.spi.TypePausableSource;
 import dev.sluice.transport.rabbitmq.RabbitMqSettings;
 import dev.sluice.transport.rabbitmq.RabbitMqSource;
 import dev.sluice.transport.rabbitmq.RabbitMqTransport;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +49,20 @@ import org.slf4j.LoggerFactory;
  * thread that completes it: two buffered writes, cheaper than a hand-off. While the broker
  * blocks publishers, and while stopping, settlement moves to one settling thread so that engine
  * threads never wait on the broker.
+ *
+ * <p><b>Pausing types.</b> One queue carries every type, so a paused type cannot be left in the
+ * broker by consuming less of the queue selectively. A request (with {@code reply_to}) of a
+ * paused type is submitted as usual: the engine answers it UNAVAILABLE at once, the answer goes
+ * to its sender, who decides, and it is acknowledged. A one-way message of a paused type is held:
+ * not submitted, not acknowledged, so it still counts against the prefetch and the broker
+ * delivers it exactly once. On resume the held messages are submitted in arrival order. The
+ * prefetch bounds the held messages; once it is full of them, the broker sends nothing more
+ * until the pause ends (messages of other types wait in the queue meanwhile, rather than a
+ * paused type being redelivered in a loop). On a channel loss or stop, held messages go back to
+ * the queue with the channel.
  */
-public final class QueueConsumerSource implements RabbitMqSource {
+public final class QueueConsumerSource implements RabbitMqSource, HealthReportingSource,
+    TypePausableSource {
   private static final Logger LOG = LoggerFactory.getLogger(QueueConsumerSource.class);
 
   private final RabbitMqSettings settings;
@@ -47,6 +71,13 @@ public final class QueueConsumerSource implements RabbitMqSource {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final ExecutorService settler;
+  private final TransportMeters meters;
+  private final DependencyGuard publisherGuard;
+  private final AtomicLong deliveries = new AtomicLong();
+  /** Pause patterns by key; guarded by itself, as is {@link #held}. */
+  private final Map<String, Set<String>> pauses = new LinkedHashMap<>();
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private volatile boolean anyPaused;
   private volatile EventSink sink;
   private volatile Connection connection;
   private volatile Channel channel;
@@ -56,14 +87,18 @@ public final class QueueConsumerSource implements RabbitMqSource {
   private volatile boolean consuming;
   private volatile boolean stopping;
   private volatile boolean blocked;
+  private volatile String blockedReason = "";
   private volatile String lastProblem = "not started";
   private CompletableFuture<Void> stopped;
 
   public QueueConsumerSource(RabbitMqSettings settings, String serverName,
-      SslContexts tls) {
+      SslContexts tls, TransportMeters meters, DependencyGuard publisherGuard) {
     this.settings = settings;
     this.serverName = serverName;
     this.tls = tls;
+    this.meters = meters;
+    this.publisherGuard = publisherGuard;
+    meters.connections(() -> isConnected() ? 1 : 0);
     this.settler = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "sluice-rabbitmq-settle-" + settings.queue());
       t.setDaemon(true);
@@ -79,6 +114,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
       connection = factory.newConnection("sluice-server " + serverName);
     } catch (IOException | TimeoutException e) {
       settler.shutdown();
+      meters.errors("connection").increment();
       throw new IOException("could not connect to RabbitMQ at " + settings.maskedUri() + ": "
           + describe(e) + ". Start the broker, or fix transport.rabbitmq.uri", e);
     }
@@ -94,6 +130,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
     }
     connection.addShutdownListener(this::connectionLost);
     connection.addBlockedListener(reason -> {
+      blockedReason = reason;
       blocked = true;
       LOG.warn("RabbitMQ blocks publishing ({}); replies wait on the settling thread", reason);
     }, () -> {
@@ -141,6 +178,8 @@ public final class QueueConsumerSource implements RabbitMqSource {
       return;
     }
     lastProblem = "the consuming channel closed (" + cause.getMessage() + ")";
+    meters.errors("channel").increment();
+    dropHeld(ch);
     LOG.error("{}; consuming '{}' on a new channel", lastProblem, settings.queue());
     consuming = false;
     try {
@@ -164,7 +203,9 @@ public final class QueueConsumerSource implements RabbitMqSource {
 
   private void connectionLost(ShutdownSignalException cause) {
     connected = false;
+    dropHeld(null);
     if (!cause.isInitiatedByApplication()) {
+      meters.errors("connection").increment();
       lastProblem = "the connection to RabbitMQ at " + settings.maskedUri() + " was lost ("
           + cause.getMessage() + "); recovering every " + settings.recoveryInterval().toMillis()
           + "ms";
@@ -191,6 +232,29 @@ public final class QueueConsumerSource implements RabbitMqSource {
     return lastProblem.isEmpty() ? "not connected to " + settings.maskedUri() : lastProblem;
   }
 
+  /**
+   * Up while {@link #isReady()} and the broker does not block publishing (a memory or disk
+   * alarm, during which no reply or acknowledgement can be sent); the details say why, and which
+   * types are paused with how many messages held.
+   */
+  @Override
+  public Health health() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("queue", settings.queue());
+    details.put("broker", settings.maskedUri());
+    boolean blockedNow = blocked && isReady();
+    details.put("state", blockedNow ? "RabbitMQ blocks publishing (" + blockedReason
+        + "): replies and acknowledgements wait" : readiness());
+    synchronized (pauses) {
+      if (!pauses.isEmpty()) {
+        details.put("pausedTypes", pauses.values().stream().flatMap(Set::stream).sorted()
+            .distinct().toList());
+        details.put("held", held.size());
+      }
+    }
+    return isReady() && !blocked ? Health.up(details) : Health.down(details);
+  }
+
   @Override
   public String describe() {
     return settings.maskedUri() + " queue " + settings.queue();
@@ -206,7 +270,8 @@ public final class QueueConsumerSource implements RabbitMqSource {
     AMQP.BasicProperties props = AmqpEventCodec.encode(event, settings.persistent()).build();
     String exchange = settings.exchange().orElse("");
     String routingKey = settings.exchange().isPresent() ? event.type() : settings.queue();
-    return publisher.publish(exchange, routingKey, props, event.data());
+    meters.bytesOut().increment(event.data().length);
+    return publisherGuard.call(() -> publisher.publish(exchange, routingKey, props, event.data()));
   }
 
   private boolean isConnected() {
@@ -240,6 +305,8 @@ public final class QueueConsumerSource implements RabbitMqSource {
   private void received(Channel ch, Envelope envelope, AMQP.BasicProperties props,
       byte[] body) {
     inFlight.incrementAndGet();
+    deliveries.incrementAndGet();
+    meters.bytesIn().increment(body.length);
     if (stopping) {
       refuseWhileStopping(ch, envelope, props);
       return;
@@ -248,12 +315,22 @@ public final class QueueConsumerSource implements RabbitMqSource {
     try {
       event = AmqpEventCodec.decode(props, body, settings.maxEventBytes());
     } catch (MalformedMessageException e) {
+      meters.errors("decode").increment();
       LOG.warn("malformed message {} on '{}' ({}): {}; dead-lettered", envelope.getDeliveryTag(),
           settings.queue(), e.code(), e.getMessage());
       settle(ch, envelope, props, body,
           Result.failure(e.eventId(), Status.INVALID, e.code(), e.getMessage()));
       return;
     }
+    boolean oneWay = props.getReplyTo() == null || props.getReplyTo().isBlank();
+    if (oneWay && anyPaused && hold(new Held(ch, envelope, props, body, event))) {
+      return;
+    }
+    submit(ch, envelope, props, body, event);
+  }
+
+  private void submit(Channel ch, Envelope envelope, AMQP.BasicProperties props, byte[] body,
+      Event event) {
     Delivery delivery = Delivery.of(RabbitMqTransport.NAME, deadline(props));
     CompletionStage<Result> stage;
     try {
@@ -309,6 +386,104 @@ public final class QueueConsumerSource implements RabbitMqSource {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // pausing types
+
+  private record Held(Channel channel, Envelope envelope, AMQP.BasicProperties props,
+      byte[] body, Event event) {
+  }
+
+  /** Keeps {@code h} back when its type is paused; false when it should be submitted now. */
+  private boolean hold(Held h) {
+    synchronized (pauses) {
+      if (!isPaused(h.event.type())) {
+        return false;
+      }
+      held.add(h);
+      return true;
+    }
+  }
+
+  private boolean isPaused(String type) {
+    for (Set<String> patterns : pauses.values()) {
+      for (String p : patterns) {
+        if (TypePausableSource.matches(p, type)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void pauseTypes(String key, Set<String> typePatterns, String reason) {
+    synchronized (pauses) {
+      pauses.put(key, Set.copyOf(typePatterns));
+      anyPaused = true;
+    }
+    LOG.info("holding messages of types {} from '{}' ({}): {}", typePatterns, settings.queue(),
+        key, reason);
+  }
+
+  @Override
+  public void resumeTypes(String key) {
+    List<Held> release = new ArrayList<>();
+    synchronized (pauses) {
+      if (pauses.remove(key) == null) {
+        return;
+      }
+      anyPaused = !pauses.isEmpty();
+      for (var it = held.iterator(); it.hasNext(); ) {
+        Held h = it.next();
+        if (!isPaused(h.event.type())) {
+          it.remove();
+          release.add(h);
+        }
+      }
+    }
+    LOG.info("resuming types of {} on '{}': {} held messages submitted", key, settings.queue(),
+        release.size());
+    for (Held h : release) {
+      if (h.channel.isOpen()) {
+        submit(h.channel, h.envelope, h.props, h.body, h.event);
+      } else {
+        finished(); // the broker put it back in the queue with its channel
+      }
+    }
+  }
+
+  /**
+   * Forgets the held messages of {@code ch} (of every channel when null): the broker has put
+   * them back in the queue with their channel.
+   */
+  private void dropHeld(Channel ch) {
+    int dropped = 0;
+    synchronized (pauses) {
+      for (var it = held.iterator(); it.hasNext(); ) {
+        Held h = it.next();
+        if (ch == null || h.channel == ch) {
+          it.remove();
+          dropped++;
+        }
+      }
+    }
+    for (int i = 0; i < dropped; i++) {
+      finished();
+    }
+  }
+
+  /** Messages received since start, redeliveries included: for tests and diagnostics. */
+  public long deliveries() {
+    return deliveries.get();
+  }
+
+  /** Messages held because their type is paused. */
+  public int heldCount() {
+    synchronized (pauses) {
+      return held.size();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // settlement
 
   private void settle(Channel ch, Envelope envelope, AMQP.BasicProperties props, byte[] body,
@@ -339,7 +514,8 @@ public final class QueueConsumerSource implements RabbitMqSource {
       if (r.status() == Status.OK) {
         ch.basicAck(tag, false);
         finished();
-      } else if (!r.status().isRetryable()) {
+      } else if (r.isDeadLettered() || !r.status().isRetryable()) {
+        // marked: the engine used up its retries; redelivering would only fail again
         deadLetter(ch, tag, props, body, r);
       } else if (hasReplyTo) {
         ch.basicAck(tag, false); // the sender has the retryable answer and decides
@@ -351,6 +527,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
         finished();
       }
     } catch (IOException | RuntimeException e) {
+      meters.errors("settle").increment();
       LOG.warn("could not settle message {} of '{}' ({}): {}; the broker will deliver it again",
           tag, settings.queue(), r.status(), e.toString());
       finished();
@@ -360,6 +537,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
   private void reply(Channel ch, AMQP.BasicProperties request, Result r, byte[] data)
       throws IOException {
     String correlationId = request.getCorrelationId();
+    meters.bytesOut().increment(data.length);
     ch.basicPublish("", request.getReplyTo(), false,
         AmqpEventCodec.replyProperties(r, correlationId), data);
   }
@@ -369,11 +547,14 @@ public final class QueueConsumerSource implements RabbitMqSource {
       Result r) {
     AMQP.BasicProperties dead = AmqpEventCodec.deadLetterProperties(props, r, settings.queue(),
         serverName);
-    confirmed.publish(settings.deadLetterExchange(), settings.queue(), dead, body)
+    meters.bytesOut().increment(body.length);
+    publisherGuard.call(() -> confirmed.publish(settings.deadLetterExchange(), settings.queue(),
+            dead, body))
         .whenComplete((ok, t) -> settle(() -> {
           if (t == null) {
             ch.basicAck(tag, false);
           } else {
+            meters.errors("publish").increment();
             LOG.warn("dead letter of message {} not confirmed ({}); rejecting it to the queue's"
                 + " dead-letter exchange without the error headers", tag, t.getMessage());
             ch.basicReject(tag, false);
@@ -416,6 +597,7 @@ public final class QueueConsumerSource implements RabbitMqSource {
       return stopped;
     }
     stopping = true;
+    dropHeld(null); // they go back to the queue when the channel closes
     if (connection == null) {
       settler.shutdown();
       stopped = CompletableFuture.completedFuture(null);
