@@ -218,9 +218,17 @@ class NettyTransportTest {
       assertThat(get(bystander.send(event("still"), WAIT)).status()).isEqualTo(Status.OK);
       assertThat(server.metrics.counter("sluice.netty.refused", "code", "TOO_LARGE").count())
           .isEqualTo(1);
+      assertThat(server.metrics.counter("sluice.transport.errors", "transport", "netty",
+          "kind", "too-large").count()).isEqualTo(1);
+      assertThat(server.metrics.counter("sluice.transport.bytes", "transport", "netty",
+          "direction", "in").count()).as("bytes read, TLS records included").isGreaterThan(14);
+      assertThat(server.metrics.counter("sluice.transport.bytes", "transport", "netty",
+          "direction", "out").count()).isPositive();
       // left: the bystander's two pooled connections (two requests, round robin)
       await("the refused connection leaving the gauge").atMost(WAIT).until(() ->
-          server.metrics.get("sluice.netty.connections").gauge().value() == 2);
+          server.metrics.get("sluice.netty.connections").gauge().value() == 2
+              && server.metrics.get("sluice.transport.connections").tag("transport", "netty")
+                  .gauge().value() == 2);
 
       Result viaClient = get(bystander.send(event("y".repeat(5000)), WAIT));
       assertThat(viaClient.status()).isEqualTo(Status.INVALID);

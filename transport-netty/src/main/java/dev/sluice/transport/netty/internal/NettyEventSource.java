@@ -7,7 +7,9 @@ import dev.sluice.spi.Authenticator;
 import dev.sluice.spi.Delivery;
 import dev.sluice.spi.EventSink;
 import dev.sluice.spi.PausableSource;
+import dev.sluice.spi.TransportMeters;
 import dev.sluice.transport.netty.NettySettings;
+import dev.sluice.transport.netty.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -60,6 +62,7 @@ public final class NettyEventSource implements PausableSource {
   private Limits limits;
 
   private final io.micrometer.core.instrument.MeterRegistry metrics;
+  private final TransportMeters meters;
 
   /**
    * A server for {@code settings}; nothing happens before {@link #start}. Meters, registered at
@@ -69,6 +72,7 @@ public final class NettyEventSource implements PausableSource {
   public NettyEventSource(NettySettings settings, Path dataDirectory, Authenticator authenticator,
       String serverName, io.micrometer.core.instrument.MeterRegistry metrics) {
     this.metrics = metrics;
+    this.meters = TransportMeters.of(metrics, NettyTransport.NAME);
     this.settings = settings;
     this.dataDirectory = dataDirectory;
     this.authenticator = authenticator;
@@ -103,6 +107,8 @@ public final class NettyEventSource implements PausableSource {
     }
     io.micrometer.core.instrument.Gauge.builder("sluice.netty.connections", connections,
         Set::size).description("open connections of the netty transport").register(metrics);
+    meters.connections(connections::size);
+    ByteCounter bytes = new ByteCounter(meters.bytesIn(), meters.bytesOut());
     boss = EventLoops.group(1, "sluice-netty-accept");
     workers = EventLoops.group(settings.ioThreads(), "sluice-netty-io");
     SslContext sslContext = ssl;
@@ -116,6 +122,7 @@ public final class NettyEventSource implements PausableSource {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast("bytes", bytes);
             if (sslContext != null) {
               SslHandler h = sslContext.newHandler(ch.alloc());
               h.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
@@ -236,6 +243,8 @@ public final class NettyEventSource implements PausableSource {
 
   void refused(ErrorCode code) {
     metrics.counter("sluice.netty.refused", "code", code.name()).increment();
+    meters.errors(code.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+        .increment();
   }
 
   void closed(ServerConnection c) {
