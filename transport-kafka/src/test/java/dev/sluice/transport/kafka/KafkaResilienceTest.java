@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class KafkaResilienceTest {
-  private static final Duration AWAIT = Duration.ofSeconds(30);
+  private static final Duration AWAIT = Duration.ofSeconds(60);
 
   @TempDir
   Path directory;
@@ -107,7 +107,7 @@ class KafkaResilienceTest {
     SluiceServer server = KafkaTestServers.start(name, onePartition(broker, name), processor, 4,
         directory, null, null, List.of(
             "retry: {max-attempts: 1}",
-            "circuit-breaker: {minimum-calls: 4, sliding-window: 4, wait-in-open: 5s, "
+            "circuit-breaker: {minimum-calls: 4, sliding-window: 4, wait-in-open: 20s, "
                 + "half-open-calls: 1}"));
     String requests = name + ".requests";
     try (KafkaTestTopics kafka = new KafkaTestTopics(broker)) {

@@ -144,7 +144,7 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
   }
 
   /**
-   * A source whose replies and dead letters go through {@code producerGuard}, such as the
+   * A source whose dead letters go through {@code producerGuard} (replies do not), such as the
    * server's {@code context.dependency("kafka.producer")}.
    */
   public KafkaSource(KafkaSettings settings, String serverName, MeterRegistry metrics,
@@ -710,8 +710,10 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
    * record counts as finished once the broker has both.
    */
   private void finish(Work w, Result result, boolean deadLetterFailures) {
+    // Replies bypass the producer's breaker: a slow broker must delay a reply, not drop it (a
+    // refused reply would leave its sender waiting for its deadline while the offset moves on).
     CompletableFuture<Void> reply = w.reply == null ? CompletableFuture.completedFuture(null)
-        : guarded(() -> publisher.reply(w.reply, result)).whenComplete((v, e) -> {
+        : publisher.reply(w.reply, result).whenComplete((v, e) -> {
           if (e == null) {
             meters.bytesOut().increment(result.hasData() ? result.data().length : 0);
           } else if (!aborted) {
