@@ -18,9 +18,11 @@
 #   K=64           requests in flight, over all connections
 #   C=4            connections (one TCP connection per `sluice bench` client)
 #   DURATION=15s   measured time of each run
-#   WARMUP=5s      load before each run that is not measured
+#   WARMUP=8s      load before each run that is not measured
 #   DATA='{"n":…}' the event's data (JSON); about 32 bytes by default
 #   RATE_FRACTION=0.5   the fraction of the raw peak used for the latency comparison
+#   RATE_K=4*K          the in-flight cap of the half-rate runs: higher than K, so that the cap
+#                       itself does not queue requests at a rate the server sustains
 #   DURABILITY=log      store.durability of the Sluice server: log (the default: each event and
 #                       its result written to the embedded H2 store) or none (idempotency key and
 #                       result only)
@@ -37,10 +39,11 @@ cd "$root"
 K=${K:-64}
 C=${C:-4}
 DURATION=${DURATION:-15s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-8s}
 DATA=${DATA:-'{"payload":"0123456789abcdef0123"}'}
 RATE_FRACTION=${RATE_FRACTION:-0.5}
 DURABILITY=${DURABILITY:-log}
+RATE_K=${RATE_K:-$((4 * K))}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms512m -Xmx512m}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx256m}
 
@@ -165,13 +168,13 @@ pids+=($!)
 wait_for "$work/sluice.log" "sluice 'sluice-bench' ready on" "${pids[-1]}" 120 >/dev/null
 log "sluice serve ready on port $sluice_port (admin on $admin_port)"
 
-# bench NAME CONFIG [--rate R]: one `sluice bench` run; its JSON goes to $work/NAME.json.
+# bench NAME CONFIG K [--rate R]: one `sluice bench` run; its JSON goes to $work/NAME.json.
 bench() {
-  local name=$1 config=$2 rc=0
-  shift 2
-  log "$name: sluice bench $* (warm-up $WARMUP, then $DURATION)"
+  local name=$1 config=$2 k=$3 rc=0
+  shift 3
+  log "$name: sluice bench --concurrency $k --connections $C $* (warm-up $WARMUP, then $DURATION)"
   JAVA_OPTS="$BENCH_JAVA_OPTS" "$dist/bin/sluice" bench -c "$config" --type example.echo \
-    --data "$DATA" --concurrency "$K" --connections "$C" --warmup "$WARMUP" \
+    --data "$DATA" --concurrency "$k" --connections "$C" --warmup "$WARMUP" \
     --duration "$DURATION" --json "$@" >"$work/$name.json" || rc=$?
   # 1 means some results were not OK: still a measurement, reported under by_status.
   if [ "$rc" -gt 1 ]; then
@@ -180,19 +183,19 @@ bench() {
   fi
 }
 
-bench raw-peak "$work/raw.yaml"
-bench sluice-peak "$work/sluice.yaml"
+bench raw-peak "$work/raw.yaml" "$K"
+bench sluice-peak "$work/sluice.yaml" "$K"
 rate=$(python3 -c 'import json,sys; print(max(1, round(json.load(open(sys.argv[1]))["throughput_per_s"] * float(sys.argv[2]))))' \
   "$work/raw-peak.json" "$RATE_FRACTION")
 log "half rate: $rate requests/s for both"
-bench raw-rate "$work/raw.yaml" --rate "$rate"
-bench sluice-rate "$work/sluice.yaml" --rate "$rate"
+bench raw-rate "$work/raw.yaml" "$RATE_K" --rate "$rate"
+bench sluice-rate "$work/sluice.yaml" "$RATE_K" --rate "$rate"
 
 load_after=$(cut -d ' ' -f 1-3 /proc/loadavg)
 python3 - "$work" "$K" "$C" "$DURATION" "$WARMUP" "$DATA" "$RATE_FRACTION" "$rate" \
-  "$load_before" "$load_after" "$(nproc)" "$DURABILITY" <<'PY'
+  "$load_before" "$load_after" "$(nproc)" "$DURABILITY" "$RATE_K" <<'PY'
 import json, sys
-work, k, c, duration, warmup, data, fraction, rate, before, after, cores, durability = sys.argv[1:]
+work, k, c, duration, warmup, data, fraction, rate, before, after, cores, durability, rate_k = sys.argv[1:]
 
 def run(name):
     r = json.load(open(f"{work}/{name}.json"))
@@ -220,6 +223,7 @@ print(json.dumps({
     "peak": {"raw": raw, "sluice": sluice,
              "throughput_ratio": round(throughput_ratio, 3)},
     "at_rate": {"rate_per_s": int(rate), "fraction_of_raw_peak": float(fraction),
+                "concurrency": int(rate_k),
                 "raw": raw_r, "sluice": sluice_r,
                 "p99_ratio": None if p99_ratio is None else round(p99_ratio, 3)},
     "targets": {"throughput_ratio_min": 0.85, "throughput_met": throughput_ratio >= 0.85,
