@@ -2,7 +2,9 @@
 # Builds benchmarks/target/benchmarks.jar and measures the netty transport over TLS on
 # loopback: the raw echo server (same framing and TLS, no engine), Sluice's netty server with an
 # immediate sink (the transport alone), and the whole server with the echo processor. JMH's JSON
-# goes to benchmarks/target/netty.json (or $RESULT_FILE); see docs/benchmarks.md.
+# goes to benchmarks/target/netty.json (or $RESULT_FILE); see docs/benchmarks.md. This is the
+# transport and engine without the store, throughput only; the benchmark (sluice bench
+# against the raw server and `sluice serve`, with latency percentiles) is run-netty-bench.sh.
 #
 #   benchmarks/run-netty.sh                        # build, then run all three targets
 #   SKIP_BUILD=1 benchmarks/run-netty.sh -wi 5 -i 10 -p connections=1,4 -p dataBytes=32,4096

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Measures, with one load generator (`sluice bench` from the assembled distribution), the raw
+# Netty TLS echo server (RawEchoServer: the same framing, TLS policy, HELLO and PING as Sluice,
+# no engine) and `sluice serve` with the echo processor, and prints ONE JSON object on stdout:
+#
+#   1. peak: closed loop, K requests in flight over C connections, for each server:
+#      requests/s and p50/p99/p99.9, and sluice/raw of the throughput (target >= 0.85);
+#   2. half rate: open loop at half of the raw server's peak rate (`--rate`), for each server:
+#      p99 (and the rest), and sluice/raw of the p99 (target <= 2).
+#
+# It reports; it does not fail when a target is missed. Progress goes to stderr.
+#
+#   benchmarks/run-netty-bench.sh                     # build, then measure
+#   SKIP_BUILD=1 K=32 C=2 DURATION=20s benchmarks/run-netty-bench.sh
+#
+# Environment (defaults suit a 2-core machine on which the servers and the generator share the
+# cores):
+#   K=64           requests in flight, over all connections
+#   C=4            connections (one TCP connection per `sluice bench` client)
+#   DURATION=15s   measured time of each run
+#   WARMUP=8s      load before each run that is not measured
+#   DATA='{"n":…}' the event's data (JSON); about 32 bytes by default
+#   RATE_FRACTION=0.5   the fraction of the raw peak used for the latency comparison
+#   RATE_K=4*K          the in-flight cap of the half-rate runs: higher than K, so that the cap
+#                       itself does not queue requests at a rate the server sustains
+#   DURABILITY=log      store.durability of the Sluice server: log (the default: each event and
+#                       its result written to the embedded H2 store) or none (idempotency key and
+#                       result only)
+#   SERVER_JAVA_OPTS    JVM options of both servers (default -Xms512m -Xmx512m)
+#   BENCH_JAVA_OPTS     JVM options of the load generator (default -Xms256m -Xmx256m)
+#   SKIP_BUILD=1        reuse the built distribution and benchmarks jar
+#   MVN_FLAGS=-o        flags for the build (e.g. offline)
+#   KEEP_WORK=1         keep the temporary directory (configs, server logs, raw JSON)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+K=${K:-64}
+C=${C:-4}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-8s}
+DATA=${DATA:-'{"payload":"0123456789abcdef0123"}'}
+RATE_FRACTION=${RATE_FRACTION:-0.5}
+DURABILITY=${DURABILITY:-log}
+RATE_K=${RATE_K:-$((4 * K))}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms512m -Xmx512m}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx256m}
+
+dist=$root/distribution/target/sluice
+jar=$root/benchmarks/target/benchmarks.jar
+
+log() { printf '[run-netty-bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building the distribution and the benchmarks jar"
+  # shellcheck disable=SC2086 # MVN_FLAGS is a list of flags
+  mvn -B -q ${MVN_FLAGS:-} -Pbenchmarks -pl distribution,benchmarks -am package -DskipTests
+fi
+[ -x "$dist/bin/sluice" ] || { log "no $dist/bin/sluice: build first (without SKIP_BUILD)"; exit 2; }
+[ -f "$jar" ] || { log "no $jar: build first (without SKIP_BUILD)"; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-netty-bench.XXXXXX")
+pids=()
+cleanup() {
+  local rc=$?
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ "${KEEP_WORK:-0}" = 1 ]; then
+    log "kept $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for LOG REGEX PID SECONDS: waits until LOG has a line matching REGEX; prints the line.
+wait_for() {
+  local file=$1 pattern=$2 pid=$3 limit=$4 waited=0 line
+  while :; do
+    if line=$(grep -E -m 1 "$pattern" "$file" 2>/dev/null); then
+      printf '%s\n' "$line"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "the server exited before it was ready; its log ($file):"
+      tail -n 30 "$file" >&2
+      return 1
+    fi
+    if [ "$waited" -ge $((limit * 10)) ]; then
+      log "the server was not ready after ${limit}s; its log ($file):"
+      tail -n 30 "$file" >&2
+      return 1
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
+log "load average before: $load_before ($(nproc) cores); K=$K C=$C duration=$DURATION warmup=$WARMUP"
+
+# --- the raw echo server ---------------------------------------------------------------------
+mkdir -p "$work/raw-data"
+# shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of options
+java $SERVER_JAVA_OPTS -cp "$jar" dev.sluice.benchmarks.netty.RawEchoServer 0 "$work/raw-data" \
+  >"$work/raw.log" 2>&1 &
+pids+=($!)
+raw_line=$(wait_for "$work/raw.log" 'raw echo server on tls://' "${pids[-1]}" 60)
+raw_port=$(sed -n 's|.*tls://127\.0\.0\.1:\([0-9]*\).*|\1|p' <<<"$raw_line")
+log "raw echo server ready on port $raw_port"
+
+# The client trusts the raw server's development certificate through its data directory, and
+# logs in anonymously (there is no password file there).
+cat >"$work/raw.yaml" <<EOF
+server:
+  data-directory: $work/raw-data
+transport:
+  type: netty
+  netty:
+    host: 127.0.0.1
+    port: $raw_port
+    client:
+      connections: 1
+EOF
+
+# --- sluice serve with the echo processor ----------------------------------------------------
+# The shipped defaults, except for the ports (free ones) and the data directory (a fresh one,
+# holding the H2 store, the development certificate and the first-start admin password that the
+# client then uses).
+sluice_port=$(free_port)
+admin_port=$(free_port)
+mkdir -p "$work/sluice-data"
+cat >"$work/sluice.yaml" <<EOF
+server:
+  name: sluice-bench
+  data-directory: $work/sluice-data
+  plugins-directory: $dist/plugins
+transport:
+  type: netty
+  netty:
+    host: 127.0.0.1
+    port: $sluice_port
+    client:
+      connections: 1
+store:
+  url: jdbc:h2:file:$work/sluice-data/sluice-store;AUTO_SERVER=TRUE
+  durability: $DURABILITY
+admin:
+  port: $admin_port
+processors:
+  - name: echo
+    types: [example.echo]
+EOF
+JAVA_OPTS="$SERVER_JAVA_OPTS" "$dist/bin/sluice" serve -c "$work/sluice.yaml" \
+  >"$work/sluice.log" 2>&1 &
+pids+=($!)
+wait_for "$work/sluice.log" "sluice 'sluice-bench' ready on" "${pids[-1]}" 120 >/dev/null
+log "sluice serve ready on port $sluice_port (admin on $admin_port)"
+
+# bench NAME CONFIG K [--rate R]: one `sluice bench` run; its JSON goes to $work/NAME.json.
+bench() {
+  local name=$1 config=$2 k=$3 rc=0
+  shift 3
+  log "$name: sluice bench --concurrency $k --connections $C $* (warm-up $WARMUP, then $DURATION)"
+  JAVA_OPTS="$BENCH_JAVA_OPTS" "$dist/bin/sluice" bench -c "$config" --type example.echo \
+    --data "$DATA" --concurrency "$k" --connections "$C" --warmup "$WARMUP" \
+    --duration "$DURATION" --json "$@" >"$work/$name.json" || rc=$?
+  # 1 means some results were not OK: still a measurement, reported under by_status.
+  if [ "$rc" -gt 1 ]; then
+    log "$name: sluice bench failed (exit $rc)"
+    exit "$rc"
+  fi
+}
+
+bench raw-peak "$work/raw.yaml" "$K"
+bench sluice-peak "$work/sluice.yaml" "$K"
+rate=$(python3 -c 'import json,sys; print(max(1, round(json.load(open(sys.argv[1]))["throughput_per_s"] * float(sys.argv[2]))))' \
+  "$work/raw-peak.json" "$RATE_FRACTION")
+log "half rate: $rate requests/s for both"
+bench raw-rate "$work/raw.yaml" "$RATE_K" --rate "$rate"
+bench sluice-rate "$work/sluice.yaml" "$RATE_K" --rate "$rate"
+
+load_after=$(cut -d ' ' -f 1-3 /proc/loadavg)
+python3 - "$work" "$K" "$C" "$DURATION" "$WARMUP" "$DATA" "$RATE_FRACTION" "$rate" \
+  "$load_before" "$load_after" "$(nproc)" "$DURABILITY" "$RATE_K" <<'PY'
+import json, sys
+work, k, c, duration, warmup, data, fraction, rate, before, after, cores, durability, rate_k = sys.argv[1:]
+
+def run(name):
+    r = json.load(open(f"{work}/{name}.json"))
+    lat = r["latency_us"]
+    return {"requests_per_s": round(r["throughput_per_s"], 1),
+            "p50_us": round(lat["p50"], 1), "p99_us": round(lat["p99"], 1),
+            "p99_9_us": round(lat["p99_9"], 1), "max_us": round(lat["max"], 1),
+            "requests": r["requests"], "not_ok": r["requests"] - r["ok"],
+            "unfinished": r.get("unfinished", 0), "by_status": r["by_status"]}
+
+raw, sluice = run("raw-peak"), run("sluice-peak")
+raw_r, sluice_r = run("raw-rate"), run("sluice-rate")
+for r in (raw_r, sluice_r):
+    # At a fixed rate a server that falls behind has no meaningful p99 of its own: its latency
+    # grows with the run. Call it sustained only if it carried nearly the whole rate, all OK.
+    r["sustained"] = (r["requests_per_s"] >= 0.95 * float(rate) and r["not_ok"] == 0
+                      and r["unfinished"] == 0)
+throughput_ratio = sluice["requests_per_s"] / raw["requests_per_s"]
+p99_ratio = (sluice_r["p99_us"] / raw_r["p99_us"]
+             if raw_r["p99_us"] > 0 and sluice_r["sustained"] else None)
+print(json.dumps({
+    "params": {"concurrency": int(k), "connections": int(c), "duration": duration,
+               "warmup": warmup, "sluice_store_durability": durability, "data_bytes": len(data.encode()), "cores": int(cores),
+               "load_average_before": before, "load_average_after": after},
+    "peak": {"raw": raw, "sluice": sluice,
+             "throughput_ratio": round(throughput_ratio, 3)},
+    "at_rate": {"rate_per_s": int(rate), "fraction_of_raw_peak": float(fraction),
+                "concurrency": int(rate_k),
+                "raw": raw_r, "sluice": sluice_r,
+                "p99_ratio": None if p99_ratio is None else round(p99_ratio, 3)},
+    "targets": {"throughput_ratio_min": 0.85, "throughput_met": throughput_ratio >= 0.85,
+                "p99_ratio_max": 2.0, "p99_met": p99_ratio is not None and p99_ratio <= 2.0},
+}))
+PY
