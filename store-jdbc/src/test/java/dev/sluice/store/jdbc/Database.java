@@ -64,9 +64,12 @@ abstract class Database implements AutoCloseable {
     return open(serverName, Map.of());
   }
 
-  void execute(String sql) throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.execute(sql);
+  void execute(String sql, Object... params) throws SQLException {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.execute();
     }
   }
 

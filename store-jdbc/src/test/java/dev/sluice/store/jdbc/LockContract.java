@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -167,9 +168,10 @@ abstract class LockContract {
       a.locks().withLock(lock, Duration.ofMillis(900), WAIT, lease -> {
         seen[0] = lease;
         // Someone takes the lock from under it (an operator, or a clock jump on the database).
-        db.execute("UPDATE sluice_locks SET token = token + 1 WHERE name = '" + lock + "'");
+        db.execute("UPDATE sluice_locks SET token = token + 1 WHERE name = ?", lock);
         try {
-          Thread.sleep(WAIT.toMillis());
+          // blocks until withLock interrupts the work on losing the lease (or WAIT runs out)
+          new CountDownLatch(1).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           interrupted.set(true);
         }
