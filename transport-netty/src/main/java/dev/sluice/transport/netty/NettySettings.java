@@ -102,7 +102,9 @@ public final class NettySettings {
 
   public static final ConfigKey<Integer> CONNECTIONS = ConfigKey.integer("connections")
       .defaultValue(2).validator(Validator.atLeast(1))
-      .doc("Connections in the client's pool; requests are spread over them and pipelined.");
+      .doc("Connections in the client's pool. Requests are pipelined on them and spread "
+          + "round-robin, except that events with the same partition key always share one "
+          + "connection, so the server receives them in the order they were sent.");
   public static final ConfigKey<Duration> CONNECT_TIMEOUT =
       ConfigKey.duration("connect-timeout").defaultValue(Duration.ofSeconds(5))
           .validator(Validator.positive()).doc("Time allowed for the TCP connect.");

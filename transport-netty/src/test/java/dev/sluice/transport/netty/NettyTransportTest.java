@@ -110,6 +110,43 @@ class NettyTransportTest {
   }
 
   @Test
+  void eventsOfOneKeyReachTheServerInTheOrderSentWhileTheConnectionsOpen() throws Exception {
+    int keys = 5;
+    int perKey = 60;
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of())) {
+      // every round starts a fresh client, so its first sends race the TLS handshake and WELCOME
+      for (int round = 0; round < 10; round++) {
+        EventClient client = server.client(Map.of("connections", 3), Optional.empty());
+        List<CompletableFuture<Result>> results = new ArrayList<>();
+        for (int i = 0; i < perKey; i++) {
+          for (int k = 0; k < keys; k++) {
+            Event e = Event.builder().id("o-" + IDS.incrementAndGet()).source("/test")
+                .type("test.echo").partitionKey("key-" + k).data(k + "/" + i, "text/plain")
+                .build();
+            results.add(client.send(e, WAIT).toCompletableFuture());
+          }
+        }
+        for (CompletableFuture<Result> r : results) {
+          assertThat(get(r).status()).isEqualTo(Status.OK);
+        }
+        Map<String, List<String>> arrived = new java.util.HashMap<>();
+        for (ServerHarness.Received r : new ArrayList<>(server.received)) {
+          arrived.computeIfAbsent(r.event().partitionKey().orElseThrow(), k -> new ArrayList<>())
+              .add(r.event().dataAsString());
+        }
+        server.received.clear();
+        for (int k = 0; k < keys; k++) {
+          int key = k;
+          assertThat(arrived.get("key-" + k)).as("arrival order of key-%d in round %d", k, round)
+              .containsExactlyElementsOf(java.util.stream.IntStream.range(0, perKey)
+                  .mapToObj(i -> key + "/" + i).toList());
+        }
+        client.close();
+      }
+    }
+  }
+
+  @Test
   void aLaterRequestsResultArrivesBeforeAnEarlierOnes() throws Exception {
     try (ServerHarness server = ServerHarness.holding(dir, Map.of())) {
       EventClient client = server.client(Map.of("connections", 1), Optional.empty());

@@ -37,9 +37,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final String address;
   private final Frame.Hello hello;
   private final IntObjectHashMap<PendingRequest> inFlight = new IntObjectHashMap<>();
-  /** Requests that arrived before WELCOME; handed to {@link #queue} once the handshake is done. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<PendingRequest> pending =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /**
+   * Requests that arrived before WELCOME, guarded by {@link #handoff}; moved to {@link #queue}
+   * once the handshake is done, and only then is {@link #released} set, so a request sent later
+   * can never overtake one sent earlier (per-key order depends on it).
+   */
+  private final java.util.ArrayDeque<PendingRequest> pending = new java.util.ArrayDeque<>();
+  private final Object handoff = new Object();
+  private volatile boolean released;
   private volatile State state = State.CONNECTING;
   private volatile OutboundQueue<PendingRequest> queue;
   private volatile Channel channel;
@@ -70,29 +75,39 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   /** Queues a request from any thread; it is written once the handshake completed. */
   void enqueue(PendingRequest p) {
-    if (state == State.READY) {
-      queue.offer(p);
-    } else {
-      pending.add(p);
-      if (state == State.READY) {
-        // the handshake completed between the check and the add: hand it on
-        channel.eventLoop().execute(this::releaseWaiting);
-      } else if (state == State.CLOSED || state == State.DRAINING) {
-        failWaiting();
+    if (!released) {
+      synchronized (handoff) {
+        if (!released) {
+          if (state == State.CLOSED || state == State.DRAINING) {
+            unavailable(p);
+          } else {
+            pending.add(p);
+          }
+          return;
+        }
       }
     }
+    queue.offer(p);
   }
 
+  /** Hands the requests that waited for WELCOME to the write queue, in the order they came. */
   private void releaseWaiting() {
-    PendingRequest p;
-    while ((p = pending.poll()) != null) {
-      queue.offer(p);
+    synchronized (handoff) {
+      PendingRequest p;
+      while ((p = pending.poll()) != null) {
+        queue.offer(p);
+      }
+      released = true;
     }
   }
 
   private void failWaiting() {
-    PendingRequest p;
-    while ((p = pending.poll()) != null) {
+    List<PendingRequest> waiting;
+    synchronized (handoff) {
+      waiting = new ArrayList<>(pending);
+      pending.clear();
+    }
+    for (PendingRequest p : waiting) {
       unavailable(p);
     }
   }

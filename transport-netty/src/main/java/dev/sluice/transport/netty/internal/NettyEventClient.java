@@ -134,8 +134,19 @@ public final class NettyEventClient implements EventClient {
         c.forget(p);
       }
     }, millis, TimeUnit.MILLISECONDS);
-    slots[Math.floorMod(next.getAndIncrement(), slots.length)].submit(p);
+    slotFor(event).submit(p);
     return p.future;
+  }
+
+  /**
+   * Events with a partition key always take the same connection, so the server receives them in
+   * the order they were sent and keeps that order; events without one are spread round-robin.
+   */
+  private ConnectionSlot slotFor(Event event) {
+    int index = event.partitionKey()
+        .map(key -> key.hashCode())
+        .orElseGet(next::getAndIncrement);
+    return slots[Math.floorMod(index, slots.length)];
   }
 
   /** Opens a new connection for {@code slot}; requests wait in it until WELCOME. */
