@@ -30,9 +30,12 @@ public interface ProcessorContext {
   Instant deadline();
 
   /**
-   * Emits a follow-on event. It is dispatched like any other event (or published on the
-   * transport's broker when it has one); the stage completes once the event is accepted, and
-   * fails if it is refused.
+   * Emits a follow-on event. On a broker transport (RabbitMQ, Kafka: a {@link PublishingSource})
+   * it is published to the broker and the stage completes once the broker confirmed it;
+   * otherwise it is dispatched in-process and the stage completes once it is queued. The stage
+   * fails with a {@link ProcessingException} if the event is refused, a retryable one when the
+   * broker did not confirm it. Give it an id derived from the emitting event's, so that a
+   * retried emit is applied once.
    */
   CompletionStage<Void> emit(Event event);
 

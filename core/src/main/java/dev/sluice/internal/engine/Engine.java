@@ -38,6 +38,7 @@ import dev.sluice.spi.EventGuard;
 import dev.sluice.spi.EventStore;
 import dev.sluice.spi.LockService;
 import dev.sluice.spi.PausableSource;
+import dev.sluice.spi.PublishingSource;
 import dev.sluice.spi.ProcessingException;
 import dev.sluice.spi.StateStore;
 import dev.sluice.spi.Transport;
@@ -83,6 +84,7 @@ public final class Engine {
   private final ServerHealth health;
   private final ResilientEventStore eventStore;
   private final List<EventSource> extraSources;
+  private final EmitterRef emitter = new EmitterRef();
   private volatile EventSource source;
   private Thread recovery;
   private volatile boolean running;
@@ -121,7 +123,6 @@ public final class Engine {
             MEMORY_STORE_RETENTION_MILLIS) + " min, at most " + MEMORY_STORE_MAX_ENTRIES + ")";
 
     List<LaneSpec> lanes = new ArrayList<>();
-    EmitterRef emitter = new EmitterRef();
     for (int i = 0; i < config.processors().size(); i++) {
       ProcessorConfig pc = config.processors().get(i);
       Optional<EventProcessor> processor = plugins.newProcessor(pc.processor());
@@ -223,7 +224,13 @@ public final class Engine {
       dispatcher.register((PausableSource) source);
     }
     intake.attach(source);
+    if (source instanceof PublishingSource publishing) {
+      emitter.publisher = publishing;
+    }
     source.start(sink);
+    if (emitter.publisher != null) {
+      LOG.info("follow-on events are published through {}", source.describe());
+    }
     for (EventSource extra : extraSources) {
       extra.start(sink);
     }
@@ -386,11 +393,20 @@ public final class Engine {
     return stopReport;
   }
 
-  /** Follow-on events go back through the sink; accepted means queued, not processed. */
+  /**
+   * Follow-on events go to the transport's broker when the source publishes
+   * ({@link PublishingSource}), accepted meaning confirmed by the broker; otherwise back through
+   * the sink, accepted meaning queued, not processed.
+   */
   private static final class EmitterRef {
     volatile EventSink target;
+    volatile PublishingSource publisher;
 
     CompletionStage<Void> emit(Event event) {
+      PublishingSource broker = publisher;
+      if (broker != null) {
+        return publish(broker, event);
+      }
       CompletableFuture<Result> result = target.submit(event,
           dev.sluice.spi.Delivery.of("emit", Instant.now().plus(EMIT_DEADLINE)))
           .toCompletableFuture();
@@ -409,5 +425,35 @@ public final class Engine {
       });
       return CompletableFuture.completedFuture(null);
     }
+
+    /** Retryable: the broker may confirm the same event when it is tried again. */
+    private static final class FollowOnNotPublished extends ProcessingException {
+      private static final long serialVersionUID = 1L;
+
+      FollowOnNotPublished(String message, Throwable cause) {
+        super("FOLLOW_ON_NOT_PUBLISHED", message, true, cause);
+      }
+    }
+
+    private static CompletionStage<Void> publish(PublishingSource broker, Event event) {
+      CompletionStage<Void> published;
+      try {
+        published = broker.publish(event);
+      } catch (RuntimeException e) {
+        published = CompletableFuture.failedFuture(e);
+      }
+      return published.handle((v, e) -> {
+        if (e == null) {
+          return null;
+        }
+        Throwable cause = e instanceof java.util.concurrent.CompletionException
+            && e.getCause() != null ? e.getCause() : e;
+        throw new java.util.concurrent.CompletionException(new FollowOnNotPublished(
+            "follow-on event " + event.key() + " was not published to " + broker.describe()
+                + ": " + cause.getMessage() + "; the event that emitted it can be retried",
+            cause));
+      });
+    }
   }
+
 }

@@ -1,7 +1,7 @@
 package dev.sluice.transport.rabbitmq;
 
 import dev.sluice.event.Event;
-import dev.sluice.spi.EventSource;
+import dev.sluice.spi.PublishingSource;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -32,7 +32,7 @@ import java.util.concurrent.CompletionStage;
  * {@link #stop} asks the broker once how many consumers the queue has; the others return
  * without waiting on the broker.
  */
-public interface RabbitMqSource extends EventSource {
+public interface RabbitMqSource extends PublishingSource {
 
   /**
    * True while the source is connected, its consumer is registered and it is not stopping: the
@@ -44,10 +44,12 @@ public interface RabbitMqSource extends EventSource {
   String readiness();
 
   /**
-   * Publishes a follow-on event to the configured exchange (routing key: the event type), or to
+   * Publishes a follow-on event (what {@code ProcessorContext.emit} does on this transport) to
+   * the configured exchange (routing key: the event type), or to
    * the queue when no exchange is configured, persistent when {@code persistent} is set. The
    * stage completes once the broker confirms it, and fails if the broker refuses it or the
    * connection is down.
    */
+  @Override
   CompletionStage<Void> publish(Event event);
 }

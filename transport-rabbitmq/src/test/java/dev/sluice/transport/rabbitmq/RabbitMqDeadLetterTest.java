@@ -130,14 +130,21 @@ class RabbitMqDeadLetterTest {
   }
 
   @Test
-  void followOnEventsArePublishedWithConfirmsAndProcessed() throws Exception {
-    Event followOn = RabbitServers.event(RabbitServers.FAIL, "published by a processor");
-    server.source().publish(followOn).toCompletableFuture().get(30, TimeUnit.SECONDS);
-    // processed by the server like any message: the failing processor sends it to the DLQ
+  void followOnEventsEmittedByAProcessorArePublishedWithConfirmsAndConsumed() throws Exception {
+    Event relay = RabbitServers.event(RabbitServers.RELAY, "emitted by a processor");
+    Result relayed = client.send(relay, WAIT).toCompletableFuture().get(40, TimeUnit.SECONDS);
+    assertThat(relayed.status()).as("%s", relayed).isEqualTo(Status.OK);
+    String followOnId = relayed.dataAsString();
+    // emit completed only once the broker confirmed the follow-on event; the server then
+    // consumed it from the queue like any message, and the failing processor dead-lettered it
     List<GetResponse> dead = awaitDeadLetters(1);
-    assertThat(dead.get(0).getProps().getHeaders().get("cloudEvents:id"))
-        .hasToString(followOn.id());
-    assertThat(dead.get(0).getProps().getDeliveryMode()).isEqualTo(2);
+    AMQP.BasicProperties props = dead.get(0).getProps();
+    assertThat(props.getHeaders().get("cloudEvents:id")).hasToString(followOnId);
+    assertThat(props.getHeaders().get("cloudEvents:type")).hasToString(RabbitServers.FAIL);
+    assertThat(props.getDeliveryMode()).as("published persistent").isEqualTo(2);
+    assertThat(new String(dead.get(0).getBody(), StandardCharsets.UTF_8))
+        .isEqualTo("emitted by a processor");
+    assertThat(processors.failCalls).hasValue(1);
   }
 
   @Test

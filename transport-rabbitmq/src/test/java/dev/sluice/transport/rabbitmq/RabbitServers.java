@@ -35,6 +35,8 @@ final class RabbitServers {
   static final String FAIL = "test.fail";
   /** Counts, and waits for the hold latch when it is closed. */
   static final String HOLD = "test.hold";
+  /** Emits a follow-on event of type FAIL with the same data, and answers once it is accepted. */
+  static final String RELAY = "test.relay";
   /** The hold processor in a lane of one worker and a queue of one. */
   static final String TIGHT = "test.tight";
 
@@ -98,6 +100,15 @@ final class RabbitServers {
           return Result.ok(event.id(), event.data(), event.dataContentType().orElse(null));
         };
         processor("flaky", flaky);
+        processor("relay", (EventProcessor) (event, context) -> {
+          Event next = event(FAIL, event.dataAsString());
+          try {
+            context.emit(next).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.ExecutionException e) {
+            throw new ProcessingException("NOT_EMITTED", e.getCause().getMessage());
+          }
+          return Result.ok(event.id(), next.id(), "text/plain");
+        });
         processor("hold", (EventProcessor) (event, context) -> {
           self.holdCalls.incrementAndGet();
           self.holdIds.add(event.id());
@@ -125,6 +136,7 @@ final class RabbitServers {
         processors:
           - {name: echo, processor: echo, types: [%s], concurrency: 8, queue-capacity: 4096}
           - {name: fail, processor: fail, types: [%s], concurrency: 2}
+          - {name: relay, processor: relay, types: [%s], concurrency: 2}
           - {name: hold, processor: hold, types: [%s], concurrency: 8, queue-capacity: 512,
              timeout: 90s}
           - {name: tight, processor: hold, types: [%s], concurrency: 1, queue-capacity: 1,
@@ -134,7 +146,8 @@ final class RabbitServers {
           - {name: breaker, processor: flaky, types: [%s], concurrency: 2,
              retry: {max-attempts: 1},
              circuit-breaker: {minimum-calls: 2, sliding-window: 2, wait-in-open: 8s}}
-        """.formatted(name, settings, ECHO, FAIL, HOLD, TIGHT, FLAKY, BREAKER), "test " + name);
+        """.formatted(name, settings, ECHO, FAIL, RELAY, HOLD, TIGHT, FLAKY, BREAKER),
+        "test " + name);
   }
 
   static Event event(String type, String data) {

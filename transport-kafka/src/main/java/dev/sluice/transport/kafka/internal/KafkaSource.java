@@ -10,6 +10,7 @@ import dev.sluice.health.Health;
 import dev.sluice.resilience.DependencyGuard;
 import dev.sluice.spi.HealthReportingSource;
 import dev.sluice.spi.PausableSource;
+import dev.sluice.spi.PublishingSource;
 import dev.sluice.spi.TransportMeters;
 import dev.sluice.spi.TypePausableSource;
 import dev.sluice.transport.kafka.KafkaHeaders;
@@ -87,13 +88,17 @@ import org.slf4j.LoggerFactory;
  * {@code kafka.producer} {@link DependencyGuard}: while its breaker is open they fail at once
  * (and are logged) instead of queueing behind an unreachable cluster.
  *
+ * <p><b>Follow-on events.</b> {@link #publish} produces an event a processor emits to the first
+ * configured topic, in binary mode with its partition key as record key, through the same
+ * producer and guard; it completes when the broker acknowledged it ({@code acks=all}).
+ *
  * <p><b>Health.</b> Up while the consumer is in its group and connected to the cluster; down
  * while it is joining, cannot poll, or has no connection to any broker (checked by the poll
  * thread about every half second, from the consumer's own metrics).
  */
 public final class KafkaSource implements PausableSource, TypePausableSource,
-    HealthReportingSource {
-  /** The name of the guard around the reply and dead-letter producer. */
+    HealthReportingSource, PublishingSource {
+  /** The name of the guard around the reply, dead-letter and follow-on producer. */
   public static final String PRODUCER = "kafka.producer";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
@@ -132,7 +137,7 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
   private boolean paused;
   private EventSink sink;
   private Consumer<byte[], byte[]> consumer;
-  private ResultPublisher publisher;
+  private volatile ResultPublisher publisher;
   private ScheduledExecutorService scheduler;
   private Thread pollThread;
   private Counter deadLetters;
@@ -747,6 +752,22 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
             inFlight.decrementAndGet();
           }
         });
+  }
+
+  @Override
+  public CompletionStage<Void> publish(Event event) {
+    ResultPublisher p = publisher;
+    if (p == null || aborted) {
+      return CompletableFuture.failedFuture(new KafkaUnavailableException(
+          "the Kafka source is not running", null));
+    }
+    String topic = settings.topics().get(0);
+    meters.bytesOut().increment(event.dataLength());
+    return guarded(() -> p.event(topic, event)).whenComplete((v, e) -> {
+      if (e != null) {
+        meters.errors("publish").increment();
+      }
+    });
   }
 
   private CompletableFuture<Void> guarded(

@@ -2,6 +2,7 @@ package dev.sluice.transport.kafka.internal;
 
 import static dev.sluice.transport.kafka.internal.KafkaEventCodec.put;
 
+import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.transport.kafka.KafkaHeaders;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Produces the server's replies and dead letters with one idempotent producer. Sends are handed
+ * Produces the server's replies, dead letters and follow-on events with one idempotent producer. Sends are handed
  * to one thread of their own: {@code send} blocks while it fetches a topic's metadata, and the
  * callers are engine threads, which must not block.
  */
@@ -44,6 +45,15 @@ final class ResultPublisher {
     byte[] noKey = null;
     byte[] value = result.hasData() ? result.data() : null;
     return send(new ProducerRecord<>(to.topic(), to.partition(), noKey, value, h));
+  }
+
+  /**
+   * Sends a follow-on event to {@code topic} in binary mode, keyed by its partition key;
+   * completes when the broker has it.
+   */
+  CompletableFuture<Void> event(String topic, Event event) {
+    return send(new ProducerRecord<>(topic, null, KafkaEventCodec.encodeKey(event),
+        KafkaEventCodec.encodeValue(event), KafkaEventCodec.encodeHeaders(event)));
   }
 
   /**
