@@ -27,6 +27,9 @@ class SluiceServerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final AtomicInteger APPLIED = new AtomicInteger();
   private static final CountDownLatch EMITTED = new CountDownLatch(1);
+  private static final AtomicInteger SUNK = new AtomicInteger();
+  private static final List<Event> PUBLISHED = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private static volatile boolean brokerRefuses;
   private final List<SluiceServer> servers = new ArrayList<>();
 
   /** Test processors, bound like any plugin's. */
@@ -44,9 +47,61 @@ class SluiceServerTest {
         return Result.ok(e.id());
       });
       processor("sink", (e, c) -> {
+        SUNK.incrementAndGet();
         EMITTED.countDown();
         return Result.ok(e.id());
       });
+      processor("relay", (e, c) -> {
+        try {
+          c.emit(Event.builder().id(e.id() + "-next").source("/relay").type("test.sink").build())
+              .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException failed) {
+          throw (dev.sluice.spi.ProcessingException) failed.getCause();
+        }
+        return Result.ok(e.id());
+      });
+      transport("broker", BrokerTransport.class);
+    }
+  }
+
+  /** The in-memory transport, with a source that "publishes" follow-on events to a list. */
+  public static final class BrokerTransport implements dev.sluice.spi.Transport {
+    private final InMemoryTransport memory = new InMemoryTransport();
+
+    @Override
+    public dev.sluice.spi.EventSource createSource(dev.sluice.spi.TransportContext context) {
+      dev.sluice.spi.EventSource inner = memory.createSource(context);
+      return new dev.sluice.spi.PublishingSource() {
+        @Override
+        public java.util.concurrent.CompletionStage<Void> publish(Event event) {
+          if (brokerRefuses) {
+            return CompletableFuture.failedFuture(
+                new java.io.IOException("the broker did not confirm"));
+          }
+          PUBLISHED.add(event);
+          return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void start(dev.sluice.spi.EventSink sink) throws Exception {
+          inner.start(sink);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> stop(Duration deadline) {
+          return inner.stop(deadline);
+        }
+
+        @Override
+        public String describe() {
+          return "broker " + inner.describe();
+        }
+      };
+    }
+
+    @Override
+    public EventClient createClient(dev.sluice.spi.TransportContext context) {
+      return memory.createClient(context);
     }
   }
 
@@ -166,6 +221,35 @@ class SluiceServerTest {
   }
 
   @Test
+  void onABrokerTransportFollowOnEventsArePublishedAndARefusalIsARetryableFailure()
+      throws Exception {
+    PUBLISHED.clear();
+    brokerRefuses = false;
+    SluiceServer server = start("""
+        transport: {type: broker, broker: {address: publishing}}
+        processors:
+          - {name: relay, types: [test.relay], retry: {max-attempts: 2, initial-backoff: 1ms}}
+          - {name: sink, types: [test.sink]}
+        """);
+    int sunkBefore = SUNK.get();
+    try (EventClient client = server.newClient()) {
+      assertThat(send(client, event("test.relay", "r1", "x")).isOk()).isTrue();
+      assertThat(PUBLISHED).extracting(Event::id).containsExactly("r1-next");
+      assertThat(SUNK.get()).as("published, not dispatched in-process").isEqualTo(sunkBefore);
+
+      brokerRefuses = true;
+      Result refused = send(client, event("test.relay", "r2", "x"));
+      assertThat(refused.status()).isEqualTo(Status.ERROR);
+      assertThat(refused.errorCode()).contains("FOLLOW_ON_NOT_PUBLISHED");
+      assertThat(refused.errorMessage().orElseThrow())
+          .contains("r2-next", "the broker did not confirm");
+      assertThat(PUBLISHED).hasSize(1);
+    } finally {
+      brokerRefuses = false;
+    }
+  }
+
+  @Test
   void unknownProcessorAndTransportFailTheBuildNamingWhatIsLoaded() {
     SluiceConfig config = SluiceConfig.parse("""
         transport: {type: kafak}
@@ -177,7 +261,7 @@ class SluiceServerTest {
         .plugins(Plugins.of(new TestPlugin())).build())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("transport.type: no transport named 'kafak' is loaded")
-        .hasMessageContaining("[memory]")
+        .hasMessageContaining("memory").hasMessageContaining("broker")
         .hasMessageContaining("processors[0].processor: no processor named 'uper'")
         .hasMessageContaining("upper");
   }
