@@ -58,8 +58,8 @@ public class DurableEventsBenchmark {
     @Param({"h2", "mariadb"})
     public String db;
 
-    /** store.group-commit.writers; the store's default unless set with -p writers=N. */
-    @Param({"4"})
+    /** store.group-commit.writers: 0 for the store's default, or set with -p writers=N. */
+    @Param({"0"})
     public int writers;
 
     StoreDatabases.Target target;
@@ -70,7 +70,7 @@ public class DurableEventsBenchmark {
     public void setUp() throws Exception {
       target = StoreDatabases.create(db);
       // The store creates the schema; the raw loop writes to a copy of its events table.
-      store = JdbcStore.open(target.storeSettings(THREADS + writers, writers), Path.of("."),
+      store = JdbcStore.open(target.storeSettings(THREADS, writers), Path.of("."),
           "bench", new SimpleMeterRegistry());
       pool = new HikariDataSource();
       pool.setJdbcUrl(target.url);

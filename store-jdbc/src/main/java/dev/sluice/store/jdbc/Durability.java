@@ -1,6 +1,6 @@
 package dev.sluice.store.jdbc;
 
-/** What the event store writes before an event is processed ({@code store.durability}). */
+/** What the event store records of each event ({@code store.durability}). */
 public enum Durability {
   /**
    * Only the idempotency key and, afterwards, the result: repeats are still answered from the
@@ -11,5 +11,15 @@ public enum Durability {
    * The whole event before it is processed and its result after: on restart, events that were
    * accepted but never completed are processed (recovery).
    */
-  LOG
+  LOG,
+  /**
+   * Nothing of the event in the database: repeats are answered from this server's memory (the
+   * last {@value dev.sluice.store.jdbc.Durability#MEMORY_ENTRIES} results, for at most
+   * {@code store.retention}), dead letters still go to the database. The fastest setting, for
+   * processors that need neither recovery nor idempotency across restarts and servers.
+   */
+  MEMORY;
+
+  /** How many results {@link #MEMORY} remembers. */
+  public static final int MEMORY_ENTRIES = 100_000;
 }

@@ -52,7 +52,8 @@ public final class JdbcStoreConfig {
       .doc("The database user's password; masked in logs and dumps.");
   public static final ConfigKey<Integer> POOL_SIZE = ConfigKey.integer("pool-size")
       .defaultValue(10).validator(Validator.atLeast(2))
-      .doc("The most connections the store opens (HikariCP maximumPoolSize).");
+      .doc("The most connections the store opens (HikariCP maximumPoolSize), besides the"
+          + " group-commit writers' own connections (one each).");
   public static final ConfigKey<Duration> CONNECTION_TIMEOUT =
       ConfigKey.duration("connection-timeout").defaultValue(Duration.ofSeconds(2))
           .validator(Validator.of("at least 250ms",
@@ -63,7 +64,8 @@ public final class JdbcStoreConfig {
       ConfigKey.enumeration("durability", Durability.class).defaultValue(Durability.LOG)
           .doc("log: record each event before it is processed and its result after, so events"
               + " accepted before a crash are processed on restart; none: record only the"
-              + " idempotency key and the result.");
+              + " idempotency key and the result; memory: record nothing of the event, answer"
+              + " repeats from this server's memory (dead letters still go to the database).");
   public static final ConfigKey<Duration> RETENTION = ConfigKey.duration("retention")
       .defaultValue(Duration.ofDays(1)).validator(Validator.positive())
       .doc("How long completed results are kept to answer repeats; older ones are purged.");
@@ -89,8 +91,11 @@ public final class JdbcStoreConfig {
       .doc("How long a writer waits for more operations before committing a batch; 0 commits"
           + " what has arrived at once (batches still form while a commit is running).");
   public static final ConfigKey<Integer> WRITERS = ConfigKey.integer("writers")
-      .defaultValue(4).validator(Validator.atLeast(1))
-      .doc("How many transactions may be committing at once.");
+      .validator(Validator.atLeast(1))
+      .doc("How many transactions may be committing at once; each writer has a connection of"
+          + " its own. Default: 1 on H2 (embedded: more writers only contend for the same"
+          + " engine), 4 on MySQL, MariaDB and PostgreSQL (a commit waits for the network and"
+          + " the disk, so several overlap).");
   public static final ConfigDef GROUP_COMMIT_DEF = ConfigDef.section("store.group-commit",
           "Group commit: concurrent admits and completions share transactions.")
       .define(MAX_BATCH).define(MAX_DELAY).define(WRITERS);
@@ -157,7 +162,7 @@ public final class JdbcStoreConfig {
     this.retention = store.get(RETENTION);
     this.maxBatch = group.get(MAX_BATCH);
     this.maxDelay = group.get(MAX_DELAY);
-    this.writers = group.get(WRITERS);
+    this.writers = group.find(WRITERS).orElse(url.startsWith("jdbc:h2:") ? 1 : 4);
     this.lockPoll = locks.get(LOCK_POLL);
     this.table = tableSource.get(TABLE);
     this.tablePoll = tableSource.get(TABLE_POLL);

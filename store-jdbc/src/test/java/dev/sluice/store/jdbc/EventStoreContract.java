@@ -152,6 +152,39 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void durabilityMemoryAnswersRepeatsFromMemoryAndWritesOnlyDeadLetters() throws Exception {
+    Event e = event("in-memory");
+    Result result = Result.ok(e.id(), "done", "text/plain");
+    try (JdbcStore store = db.open("durability-memory", Map.of("durability", "memory"))) {
+      EventStore events = store.eventStore();
+      assertThat(join(events.admit(e)).kind()).isEqualTo(Admission.Kind.NEW);
+      assertThat(join(events.admit(e)).kind()).isEqualTo(Admission.Kind.IN_PROGRESS);
+      join(events.complete(e.key(), result));
+      assertThat(join(events.admit(e)).result()).contains(result);
+
+      Result failure = Result.failure(e.id(), dev.sluice.event.Status.ERROR, "BROKEN", "broken");
+      join(events.deadLetter(new dev.sluice.spi.DeadLetter(e, "memory-durability", failure, 2,
+          java.time.Instant.EPOCH, java.time.Instant.EPOCH)));
+      assertThat(store.deadLetters().list(DeadLetterQuery.all().processor("memory-durability")))
+          .as("dead letters still go to the database").singleElement()
+          .satisfies(d -> assertThat(d.letter().event()).isEqualTo(e));
+      try (java.sql.Connection c = store.connection();
+          java.sql.PreparedStatement ps = c.prepareStatement(
+              "SELECT COUNT(*) FROM sluice_events WHERE event_id = ?")) {
+        ps.setString(1, e.id());
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertThat(rs.getInt(1)).as("rows of the event in sluice_events").isZero();
+        }
+      }
+    }
+    try (JdbcStore restarted = db.open("durability-memory", Map.of("durability", "memory"))) {
+      assertThat(join(restarted.eventStore().admit(e)).kind())
+          .as("memory does not survive a restart").isEqualTo(Admission.Kind.NEW);
+    }
+  }
+
+  @Test
   void concurrentAdmitsShareTransactions() throws Exception {
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     int events = 400;

@@ -56,6 +56,21 @@ public abstract class Dialect {
     return false;
   }
 
+  /**
+   * True when an admission batch should first try plain INSERTs: a duplicate key then fails the
+   * statement alone, leaving the transaction usable, and the store falls back to
+   * {@link #insertIfAbsent} and a read-back. Worth it where update counts are not exact, so the
+   * common case (every event new) needs no read-back.
+   */
+  public boolean admitsOptimistically() {
+    return false;
+  }
+
+  /** A plain INSERT of one row; {@code values} as in {@link #insertIfAbsent}. */
+  public String insert(String table, List<String> columns, List<String> values) {
+    return "INSERT INTO " + table + " (" + join(columns) + ") VALUES (" + join(values) + ")";
+  }
+
   /** True for a unique-key violation raised by a race between two inserts of the same key. */
   public boolean isDuplicateKey(SQLException e) {
     return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState());

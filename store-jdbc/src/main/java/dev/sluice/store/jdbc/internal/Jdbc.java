@@ -55,8 +55,13 @@ public final class Jdbc {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       boolean committing = false;
       try (Connection c = dataSource.getConnection()) {
+        // a pool configured without auto-commit hands out connections ready for transactions
+        boolean switched = true;
         try {
-          c.setAutoCommit(false);
+          switched = c.getAutoCommit();
+          if (switched) {
+            c.setAutoCommit(false);
+          }
           T result = work.run(c);
           committing = true;
           c.commit();
@@ -66,7 +71,9 @@ public final class Jdbc {
           rollbackQuietly(c, e);
           throw e;
         } finally {
-          restoreAutoCommit(c);
+          if (switched) {
+            restoreAutoCommit(c);
+          }
         }
       } catch (SQLException e) {
         last = e;
@@ -110,7 +117,13 @@ public final class Jdbc {
   }
 
   private boolean retryable(SQLException e) {
-    return dialect.isTransient(e) || isBrokenConnection(e);
+    // a batch reports the statement's failure (a deadlock, say) as the cause of its own
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && dialect.isTransient(s)) {
+        return true;
+      }
+    }
+    return isBrokenConnection(e);
   }
 
   /** SQLState class 08: the connection failed; HikariCP evicts it. */

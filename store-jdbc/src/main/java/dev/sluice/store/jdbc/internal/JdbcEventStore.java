@@ -3,6 +3,7 @@ package dev.sluice.store.jdbc.internal;
 import dev.sluice.event.Event;
 import dev.sluice.event.EventKey;
 import dev.sluice.event.Result;
+import dev.sluice.memory.InMemoryEventStores;
 import dev.sluice.spi.Admission;
 import dev.sluice.spi.DeadLetter;
 import dev.sluice.spi.EventStore;
@@ -47,21 +48,34 @@ public final class JdbcEventStore implements EventStore {
   private final String incarnation = UUID.randomUUID().toString();
   private final AtomicLong claims = new AtomicLong();
   private final Durability durability;
+  /** Idempotency in memory with {@code durability: memory}; null otherwise. */
+  private final EventStore memory;
   private final GroupCommitWriter<EventOp<?>> writer;
   private final String insertSql;
+  /** A plain INSERT tried first where the dialect admits optimistically; null elsewhere. */
+  private final String optimisticInsertSql;
   private final String takeOverSql;
   private final String completeSql;
   private final String deadLetterSql;
 
-  public JdbcEventStore(Jdbc jdbc, String owner, JdbcStoreConfig config, MeterRegistry metrics) {
+  /**
+   * @param writerJdbc connections for the group-commit writers; may be {@code jdbc} itself
+   */
+  public JdbcEventStore(Jdbc jdbc, Jdbc writerJdbc, String owner, JdbcStoreConfig config,
+      MeterRegistry metrics) {
     this.jdbc = jdbc;
     this.owner = owner;
     this.durability = config.durability();
+    this.memory = durability == Durability.MEMORY
+        ? InMemoryEventStores.create(config.retention(), Durability.MEMORY_ENTRIES) : null;
     Dialect d = jdbc.dialect();
-    this.insertSql = d.insertIfAbsent("sluice_events",
-        List.of("event_key", "source", "event_id", "state", "owner", "incarnation", "claim",
-            "admitted_at", "event"),
-        List.of("?", "?", "?", Integer.toString(IN_PROGRESS), "?", "?", "?", d.nowMillis(), "?"));
+    List<String> columns = List.of("event_key", "source", "event_id", "state", "owner",
+        "incarnation", "claim", "admitted_at", "event");
+    List<String> values = List.of("?", "?", "?", Integer.toString(IN_PROGRESS), "?", "?", "?",
+        d.nowMillis(), "?");
+    this.insertSql = d.insertIfAbsent("sluice_events", columns, values);
+    this.optimisticInsertSql = d.admitsOptimistically()
+        ? d.insert("sluice_events", columns, values) : null;
     this.takeOverSql = "UPDATE sluice_events SET incarnation = ?, claim = ?, admitted_at = "
         + d.nowMillis() + " WHERE event_key = ? AND state = " + IN_PROGRESS
         + " AND incarnation = ? AND claim = ?";
@@ -71,7 +85,7 @@ public final class JdbcEventStore implements EventStore {
     this.deadLetterSql = "INSERT INTO sluice_dead_letters (source, event_id, event_type, processor,"
         + " status, error_code, error_message, attempts, first_failure, last_failure, event,"
         + " failure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    this.writer = new GroupCommitWriter<>("events", jdbc, this::write, config.maxBatch(),
+    this.writer = new GroupCommitWriter<>("events", writerJdbc, this::write, config.maxBatch(),
         config.maxDelay(), config.writers(), metrics);
   }
 
@@ -82,16 +96,25 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public CompletionStage<Admission> admit(Event event) {
+    if (memory != null) {
+      return memory.admit(event);
+    }
     return writer.submit(new Admit(event, claims.incrementAndGet()));
   }
 
   @Override
   public CompletionStage<Void> complete(EventKey key, Result result) {
+    if (memory != null) {
+      return memory.complete(key, result);
+    }
     return writer.submit(new Complete(key, result));
   }
 
   @Override
   public CompletionStage<Void> release(EventKey key) {
+    if (memory != null) {
+      return memory.release(key);
+    }
     return writer.submit(new Release(key));
   }
 
@@ -187,28 +210,23 @@ public final class JdbcEventStore implements EventStore {
 
   private void writeAdmits(Connection c, List<Admit> admits) throws SQLException {
     Set<String> first = new HashSet<>();
+    List<Admit> distinct = new ArrayList<>();
     List<String> keys = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-      for (Admit a : admits) {
-        if (!first.add(a.storageKey)) {
-          continue;
-        }
+    for (Admit a : admits) {
+      if (first.add(a.storageKey)) {
+        distinct.add(a);
         keys.add(a.storageKey);
-        ps.setString(1, a.storageKey);
-        ps.setString(2, a.event.source());
-        ps.setString(3, a.event.id());
-        ps.setString(4, owner);
-        ps.setString(5, incarnation);
-        ps.setLong(6, a.claim);
-        ps.setBytes(7, durability == Durability.LOG ? EventCodec.encode(a.event) : null);
-        ps.addBatch();
       }
+    }
+    if (optimisticInsertSql != null && insertedAsNew(c, distinct)) {
+      allNew(admits);
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+      bindAdmits(ps, distinct);
       int[] counts = ps.executeBatch();
       if (jdbc.dialect().insertCountsAreExact() && allInserted(counts, keys.size())) {
-        Set<String> decided = new HashSet<>();
-        for (Admit a : admits) {
-          a.outcome(decided.add(a.storageKey) ? Admission.fresh() : Admission.inProgress());
-        }
+        allNew(admits);
         return;
       }
     }
@@ -232,6 +250,54 @@ public final class JdbcEventStore implements EventStore {
       } else {
         a.outcome(Admission.inProgress());
       }
+    }
+  }
+
+  /** Every key was inserted by this batch: its first admission is new, a repeat in progress. */
+  private static void allNew(List<Admit> admits) {
+    Set<String> decided = new HashSet<>();
+    for (Admit a : admits) {
+      a.outcome(decided.add(a.storageKey) ? Admission.fresh() : Admission.inProgress());
+    }
+  }
+
+  /**
+   * Tries plain INSERTs of every key: true when all went in, so every event is new; false when
+   * one key exists already. The failed statement is rolled back on its own; rows of this batch
+   * that did go in carry this run's claim, so the read-back that follows still counts them new.
+   */
+  private boolean insertedAsNew(Connection c, List<Admit> distinct) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(optimisticInsertSql)) {
+      bindAdmits(ps, distinct);
+      ps.executeBatch();
+      return true;
+    } catch (SQLException e) {
+      if (isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private boolean isDuplicateKey(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && jdbc.dialect().isDuplicateKey(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void bindAdmits(PreparedStatement ps, List<Admit> distinct) throws SQLException {
+    for (Admit a : distinct) {
+      ps.setString(1, a.storageKey);
+      ps.setString(2, a.event.source());
+      ps.setString(3, a.event.id());
+      ps.setString(4, owner);
+      ps.setString(5, incarnation);
+      ps.setLong(6, a.claim);
+      ps.setBytes(7, durability == Durability.LOG ? EventCodec.encode(a.event) : null);
+      ps.addBatch();
     }
   }
 

@@ -37,7 +37,14 @@ final class MySqlDialect extends Dialect {
   }
 
   // insertCountsAreExact() stays false: with the driver's default CLIENT_FOUND_ROWS an
-  // ON DUPLICATE KEY UPDATE that changes nothing still counts 1.
+  // ON DUPLICATE KEY UPDATE that changes nothing still counts 1 (and a rewritten batch would
+  // report no counts per row at all).
+
+  /** InnoDB rolls back only the statement that hit a duplicate key, not the transaction. */
+  @Override
+  public boolean admitsOptimistically() {
+    return true;
+  }
 
   @Override
   public String sessionIdQuery() {

@@ -1,0 +1,24 @@
+package dev.sluice.memory;
+
+import dev.sluice.internal.services.InMemoryEventStore;
+import dev.sluice.spi.EventStore;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The event store a server uses when none is configured, for stores that keep idempotency in
+ * memory and want the same rules: each completed result is remembered for {@code retention}, at
+ * most {@code maxEntries} of them (oldest forgotten first); nothing survives a restart.
+ */
+public final class InMemoryEventStores {
+  private InMemoryEventStores() {
+  }
+
+  public static EventStore create(Duration retention, int maxEntries) {
+    if (retention.isNegative() || retention.isZero() || maxEntries < 1) {
+      throw new IllegalArgumentException("an in-memory event store needs a positive retention"
+          + " and at least one entry; got " + retention + " and " + maxEntries);
+    }
+    return new InMemoryEventStore(Clock.systemUTC(), retention.toMillis(), maxEntries);
+  }
+}
