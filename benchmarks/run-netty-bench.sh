@@ -24,8 +24,9 @@
 #   RATE_K=4*K          the in-flight cap of the half-rate runs: higher than K, so that the cap
 #                       itself does not queue requests at a rate the server sustains
 #   DURABILITY=log      store.durability of the Sluice server: log (the default: each event and
-#                       its result written to the embedded H2 store) or none (idempotency key and
-#                       result only)
+#                       its result written to the embedded H2 store), none (idempotency key and
+#                       result only) or memory (nothing of the event in the store: the server and
+#                       the transport alone, what the target is about)
 #   SERVER_JAVA_OPTS    JVM options of both servers (default -Xms512m -Xmx512m)
 #   BENCH_JAVA_OPTS     JVM options of the load generator (default -Xms256m -Xmx256m)
 #   SKIP_BUILD=1        reuse the built distribution and benchmarks jar

@@ -9,6 +9,7 @@ import dev.sluice.engine.SluiceServer;
 import dev.sluice.event.Result;
 import dev.sluice.spi.EventProcessor;
 import dev.sluice.testkit.KafkaBroker;
+import io.micrometer.core.instrument.Counter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,7 +19,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -89,6 +95,60 @@ class KafkaDeadLetterTest {
       assertThat(header(failed, "ce_id")).as("original headers kept").isEqualTo("fails-1");
       assertThat(header(failed, "sluice_attempts")).isEqualTo("1");
       assertThat(new String(failed.key(), UTF_8)).isEqualTo("k");
+    } finally {
+      server.stop(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void aDeadLetterTheClusterRefusesKeepsItsRecordUncommittedUntilItIsWritten() throws Exception {
+    KafkaBroker broker = KafkaBroker.shared();
+    String name = KafkaTestSettings.unique("refused-letter-");
+    Map<String, Object> settings = new LinkedHashMap<>(KafkaTestSettings.of(broker, name));
+    settings.put("create-topics", Map.of("partitions", 1));
+    String requests = name + ".requests";
+    String deadLetters = name + ".dead-letters";
+    // a dead-letter topic that refuses every record until its limit is raised
+    ConfigResource letterTopic = new ConfigResource(ConfigResource.Type.TOPIC, deadLetters);
+    try (Admin admin = Admin.create(broker.clientConfig())) {
+      admin.createTopics(List.of(new NewTopic(deadLetters, 1, (short) 1)
+          .configs(Map.of("max.message.bytes", "64")))).all().get(30, TimeUnit.SECONDS);
+    }
+    Set<String> applied = ConcurrentHashMap.newKeySet();
+    EventProcessor processor = (event, ctx) -> {
+      if (event.type().equals("always.fails")) {
+        throw new IllegalStateException("the ledger is closed");
+      }
+      applied.add(event.id());
+      return Result.ok(event.id());
+    };
+    SluiceServer server = KafkaTestServers.start(name, settings, processor, 4, directory, null,
+        null);
+    try (KafkaTestTopics kafka = new KafkaTestTopics(broker);
+        Admin admin = Admin.create(broker.clientConfig())) {
+      kafka.send(event(requests, "fails-1", "always.fails", "a", "a payload too large for 64"
+          + " bytes once the error headers are added"));
+      kafka.send(event(requests, "good-1", "fine", "b", "fine"));
+      kafka.flush();
+
+      Counter refused = server.metrics().counter("sluice.transport.errors", "transport",
+          "kafka", "kind", "publish");
+      Awaitility.await("the event after the failure is processed, the dead letter tried again")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> applied.contains("good-1") && refused.count() >= 2);
+      Awaitility.await("the group's offset stays below the record without a dead letter")
+          .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+          .until(() -> !kafka.committedToEnd(name, requests));
+
+      admin.incrementalAlterConfigs(Map.of(letterTopic, List.of(new AlterConfigOp(
+          new ConfigEntry("max.message.bytes", "1048576"), AlterConfigOp.OpType.SET))))
+          .all().get(30, TimeUnit.SECONDS);
+      Awaitility.await("the dead letter is written and the offset moves past both records")
+          .atMost(Duration.ofSeconds(60)).until(() -> kafka.committedToEnd(name, requests));
+      List<ConsumerRecord<byte[], byte[]>> letters = kafka.readAll(deadLetters);
+      assertThat(letters).as("exactly one dead letter, written late").hasSize(1);
+      assertThat(header(letters.get(0), "ce_id")).isEqualTo("fails-1");
+      assertThat(header(letters.get(0), "sluice_error_message")).contains("the ledger is closed");
     } finally {
       server.stop(Duration.ofSeconds(10));
     }

@@ -129,8 +129,10 @@ class KafkaResilienceTest {
       assertThat(calls.get() - callsWhenOpened)
           .as("held events do not reach the processor (at most one half-open trial)")
           .isLessThanOrEqualTo(1);
-      assertThat(server.readiness().components().get("source").details())
-          .containsKey("held-types");
+      // readiness is the source's view as of its last check (about every half second)
+      Awaitility.await("readiness lists the held types").atMost(AWAIT)
+          .until(() -> server.readiness().components().get("source").details()
+              .containsKey("held-types"));
 
       down.set(false);
       Awaitility.await("after the breaker half-opens, every held event is processed")

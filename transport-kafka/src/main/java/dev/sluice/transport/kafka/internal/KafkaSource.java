@@ -84,9 +84,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Dead letters.</b> A failure the engine marks {@link Result#isDeadLettered()} (its own
  * retries are used up) goes to the dead-letter topic at once, without this source's retries;
- * so does any other final failure. Replies and dead letters go through the
- * {@code kafka.producer} {@link DependencyGuard}: while its breaker is open they fail at once
- * (and are logged) instead of queueing behind an unreachable cluster.
+ * so does any other final failure. Dead letters go through the {@code kafka.producer}
+ * {@link DependencyGuard}: while its breaker is open they fail at once instead of queueing
+ * behind an unreachable cluster, and are tried again with backoff; the record stays in flight
+ * and uncommitted until its dead letter is written (or, when the source stops or loses the
+ * partition first, it is left for redelivery). Replies bypass the breaker.
  *
  * <p><b>Follow-on events.</b> {@link #publish} produces an event a processor emits to the first
  * configured topic, in binary mode with its partition key as record key, through the same
@@ -103,6 +105,8 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final long DEAD_LETTER_BACKOFF_MILLIS = 250;
+  private static final long DEAD_LETTER_BACKOFF_MAX_MILLIS = 10_000;
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** The error code of an event refused by an open processor breaker. */
   private static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
@@ -734,24 +738,59 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
           result.errorCode().orElse(""), result.errorMessage().orElse(""));
       if (settings.deadLetterTopic().isPresent()) {
         deadLetters.increment();
-        letter = guarded(() -> publisher.deadLetter(settings.deadLetterTopic().get(), w.in,
-            result, w.attempts)).whenComplete((v, e) -> {
-              if (e != null && !aborted) {
-                meters.errors("publish").increment();
-                LOG.error("{}: could not dead-letter event '{}' ({}@{}) to '{}'; it is skipped: "
-                    + "{}", describe(), w.id, w.in.partition(), w.in.offset(),
-                    settings.deadLetterTopic().get(), e.toString());
-              }
-            });
+        letter = new CompletableFuture<>();
+        sendDeadLetter(w, result, letter, 1);
       }
     }
-    CompletableFuture.allOf(reply.exceptionally(e -> null), letter.exceptionally(e -> null))
-        .thenRun(() -> {
-          if (!aborted) {
-            w.tracker.completed(w.in.offset());
-            inFlight.decrementAndGet();
-          }
-        });
+    CompletableFuture.allOf(reply.exceptionally(e -> null), letter).whenComplete((v, e) -> {
+      if (aborted) {
+        return;
+      }
+      if (e == null) {
+        w.tracker.completed(w.in.offset());
+        inFlight.decrementAndGet();
+      } else {
+        abandon(w); // no dead letter: left uncommitted, so the record is delivered again
+      }
+    });
+  }
+
+  /**
+   * Produces the dead letter of {@code w}; while the cluster refuses it (or the producer's
+   * breaker is open) it tries again with backoff, and the record stays in flight, uncommitted.
+   * {@code done} fails only when the source stops or loses the partition first.
+   */
+  private void sendDeadLetter(Work w, Result result, CompletableFuture<Void> done, int attempt) {
+    String topic = settings.deadLetterTopic().orElseThrow();
+    guarded(() -> publisher.deadLetter(topic, w.in, result, w.attempts)).whenComplete((v, e) -> {
+      if (e == null) {
+        done.complete(null);
+        return;
+      }
+      if (aborted) {
+        done.completeExceptionally(e);
+        return;
+      }
+      meters.errors("publish").increment();
+      if (stopping || w.tracker.isRevoked()) {
+        LOG.warn("{}: could not dead-letter event '{}' ({}@{}) to '{}': {}; it stays uncommitted"
+            + " and is delivered again", describe(), w.id, w.in.partition(), w.in.offset(), topic,
+            e.toString());
+        done.completeExceptionally(e);
+        return;
+      }
+      long delayMillis = Math.min(DEAD_LETTER_BACKOFF_MAX_MILLIS,
+          DEAD_LETTER_BACKOFF_MILLIS << Math.min(10, attempt - 1));
+      LOG.warn("{}: could not dead-letter event '{}' ({}@{}) to '{}' (attempt {}): {}; trying"
+          + " again in {}ms, the record stays uncommitted meanwhile", describe(), w.id,
+          w.in.partition(), w.in.offset(), topic, attempt, e.toString(), delayMillis);
+      try {
+        scheduler.schedule(() -> sendDeadLetter(w, result, done, attempt + 1), delayMillis,
+            TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        done.completeExceptionally(e);
+      }
+    });
   }
 
   @Override
