@@ -82,6 +82,11 @@ public final class ConfigDef {
     return List.copyOf(keys.values());
   }
 
+  /** Whether {@code key} itself is declared here; cheap enough for every read of a value. */
+  public boolean declares(ConfigKey<?> key) {
+    return keys.get(key.name()) == key;
+  }
+
   /** How undeclared keys are described, when they are allowed. */
   public Optional<String> otherKeys() {
     return Optional.ofNullable(otherKeys);

@@ -27,7 +27,7 @@ public final class ConfigValues {
    */
   public <T> T get(ConfigKey<T> key) {
     Objects.requireNonNull(key, "key");
-    if (!def.keys().contains(key)) {
+    if (!def.declares(key)) {
       throw new IllegalArgumentException(key.name() + " is not declared in " + def.section());
     }
     @SuppressWarnings("unchecked")
