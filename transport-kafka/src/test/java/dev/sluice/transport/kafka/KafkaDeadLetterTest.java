@@ -37,15 +37,14 @@ class KafkaDeadLetterTest {
   @TempDir
   Path directory;
 
-  @Test
-  void poisonRecordsAndFailedEventsAreDeadLetteredOnceAndTheRestIsServed() throws Exception {
-    KafkaBroker broker = KafkaBroker.shared();
-    String name = KafkaTestSettings.unique("poison-");
+  /**
+   * A server on one partition whose processor fails every {@code always.fails} event and
+   * records the id of every other one in {@code applied}.
+   */
+  private SluiceServer startLedger(KafkaBroker broker, String name, Set<String> applied)
+      throws Exception {
     Map<String, Object> settings = new LinkedHashMap<>(KafkaTestSettings.of(broker, name));
     settings.put("create-topics", Map.of("partitions", 1));
-    String requests = name + ".requests";
-    String deadLetters = name + ".dead-letters";
-    Set<String> applied = ConcurrentHashMap.newKeySet();
     EventProcessor processor = (event, ctx) -> {
       if (event.type().equals("always.fails")) {
         throw new IllegalStateException("the ledger is closed");
@@ -53,8 +52,17 @@ class KafkaDeadLetterTest {
       applied.add(event.id());
       return Result.ok(event.id());
     };
-    SluiceServer server = KafkaTestServers.start(name, settings, processor, 4, directory, null,
-        null);
+    return KafkaTestServers.start(name, settings, processor, 4, directory, null, null);
+  }
+
+  @Test
+  void poisonRecordsAndFailedEventsAreDeadLetteredOnceAndTheRestIsServed() throws Exception {
+    KafkaBroker broker = KafkaBroker.shared();
+    String name = KafkaTestSettings.unique("poison-");
+    String requests = name + ".requests";
+    String deadLetters = name + ".dead-letters";
+    Set<String> applied = ConcurrentHashMap.newKeySet();
+    SluiceServer server = startLedger(broker, name, applied);
     try (KafkaTestTopics kafka = new KafkaTestTopics(broker)) {
       kafka.send(event(requests, "good-1", "fine", "k", "a"));
       ProducerRecord<byte[], byte[]> notJson = new ProducerRecord<>(requests, null,
@@ -104,8 +112,6 @@ class KafkaDeadLetterTest {
   void aDeadLetterTheClusterRefusesKeepsItsRecordUncommittedUntilItIsWritten() throws Exception {
     KafkaBroker broker = KafkaBroker.shared();
     String name = KafkaTestSettings.unique("refused-letter-");
-    Map<String, Object> settings = new LinkedHashMap<>(KafkaTestSettings.of(broker, name));
-    settings.put("create-topics", Map.of("partitions", 1));
     String requests = name + ".requests";
     String deadLetters = name + ".dead-letters";
     // a dead-letter topic that refuses every record until its limit is raised
@@ -115,15 +121,7 @@ class KafkaDeadLetterTest {
           .configs(Map.of("max.message.bytes", "64")))).all().get(30, TimeUnit.SECONDS);
     }
     Set<String> applied = ConcurrentHashMap.newKeySet();
-    EventProcessor processor = (event, ctx) -> {
-      if (event.type().equals("always.fails")) {
-        throw new IllegalStateException("the ledger is closed");
-      }
-      applied.add(event.id());
-      return Result.ok(event.id());
-    };
-    SluiceServer server = KafkaTestServers.start(name, settings, processor, 4, directory, null,
-        null);
+    SluiceServer server = startLedger(broker, name, applied);
     try (KafkaTestTopics kafka = new KafkaTestTopics(broker);
         Admin admin = Admin.create(broker.clientConfig())) {
       kafka.send(event(requests, "fails-1", "always.fails", "a", "a payload too large for 64"

@@ -3,6 +3,9 @@ package dev.sluice.store.jdbc.internal;
 import dev.sluice.store.jdbc.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +88,12 @@ public final class Jdbc {
           break;
         }
         LOG.debug("{}: retrying {} after {}", description, what, e.toString());
+        if (!isBrokenConnection(e)) {
+          // Two transactions that lost a race to each other must not retry in step: a short
+          // random pause, growing with the attempts.
+          long pauseMillis = ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1);
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
+        }
       }
     }
     throw failure(what, last);

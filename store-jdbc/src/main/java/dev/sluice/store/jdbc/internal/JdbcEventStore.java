@@ -218,19 +218,32 @@ public final class JdbcEventStore implements EventStore {
         keys.add(a.storageKey);
       }
     }
-    if (optimisticInsertSql != null && insertedAsNew(c, distinct)) {
-      allNew(admits);
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-      bindAdmits(ps, distinct);
-      int[] counts = ps.executeBatch();
-      if (jdbc.dialect().insertCountsAreExact() && allInserted(counts, keys.size())) {
+    Map<String, Row> rows;
+    if (optimisticInsertSql != null) {
+      if (insertedAsNew(c, distinct)) {
+        allNew(admits);
+        return;
+      }
+      // Some keys exist. Read instead of upserting: an upsert would ask for an exclusive lock
+      // on rows the failed inserts hold shared, and two servers doing that deadlock.
+      rows = read(c, keys);
+      List<Admit> missing = new ArrayList<>();
+      for (Admit a : distinct) {
+        if (!rows.containsKey(a.storageKey)) {
+          missing.add(a); // the batch stopped at its first failure before reaching these
+        }
+      }
+      if (!missing.isEmpty()) {
+        Map<String, Row> inserted = insertIfAbsent(c, missing);
+        rows.putAll(inserted != null ? inserted : read(c, keysOf(missing)));
+      }
+    } else {
+      rows = insertIfAbsent(c, distinct);
+      if (rows == null) {
         allNew(admits);
         return;
       }
     }
-    Map<String, Row> rows = read(c, keys);
     Set<String> decided = new HashSet<>();
     for (Admit a : admits) {
       Row row = rows.get(a.storageKey);
@@ -251,6 +264,30 @@ public final class JdbcEventStore implements EventStore {
         a.outcome(Admission.inProgress());
       }
     }
+  }
+
+  /**
+   * Inserts the rows of {@code distinct} that do not exist. Answers null when the update counts
+   * prove every row was inserted, otherwise the rows as they are now.
+   */
+  private Map<String, Row> insertIfAbsent(Connection c, List<Admit> distinct)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+      bindAdmits(ps, distinct);
+      int[] counts = ps.executeBatch();
+      if (jdbc.dialect().insertCountsAreExact() && allInserted(counts, distinct.size())) {
+        return null;
+      }
+    }
+    return read(c, keysOf(distinct));
+  }
+
+  private static List<String> keysOf(List<Admit> admits) {
+    List<String> keys = new ArrayList<>(admits.size());
+    for (Admit a : admits) {
+      keys.add(a.storageKey);
+    }
+    return keys;
   }
 
   /** Every key was inserted by this batch: its first admission is new, a repeat in progress. */

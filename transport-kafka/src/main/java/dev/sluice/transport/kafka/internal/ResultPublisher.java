@@ -16,9 +16,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Produces the server's replies, dead letters and follow-on events with one idempotent producer. Sends are handed
- * to one thread of their own: {@code send} blocks while it fetches a topic's metadata, and the
- * callers are engine threads, which must not block.
+ * Produces the server's replies, dead letters and follow-on events with one idempotent
+ * producer. Sends are handed to one thread of their own: {@code send} blocks while it fetches a
+ * topic's metadata, and the callers are engine threads, which must not block.
  */
 final class ResultPublisher {
   private final Producer<byte[], byte[]> producer;
