@@ -202,7 +202,8 @@ public final class JdbcStore implements AutoCloseable {
   public String describe() {
     return Dialect.forUrl(config.url()).name() + " " + JdbcUrls.mask(config.url())
         + (config.user().isEmpty() ? "" : " as " + config.user())
-        + " (schema v" + schemaVersion + ", pool " + config.poolSize()
+        + " (schema v" + schemaVersion + ", pool " + config.poolSize() + " + "
+        + config.writers() + " writers"
         + ", durability " + config.durability().name().toLowerCase(java.util.Locale.ROOT)
         + ", retention " + JdbcStoreConfig.RETENTION.print(config.retention())
         + ", server " + serverName
