@@ -455,5 +455,4 @@ public final class Engine {
       });
     }
   }
-
 }

@@ -3,6 +3,7 @@ package dev.sluice.store.jdbc.internal;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * The SQL that differs between the databases the store runs on; everything else is standard SQL
@@ -71,18 +72,34 @@ public abstract class Dialect {
     return "INSERT INTO " + table + " (" + join(columns) + ") VALUES (" + join(values) + ")";
   }
 
-  /** True for a unique-key violation raised by a race between two inserts of the same key. */
-  public boolean isDuplicateKey(SQLException e) {
-    return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState());
+  /**
+   * True for a unique-key violation raised by a race between two inserts of the same key, in
+   * {@code e} or an exception it carries (a batch reports its statement's failure as its cause).
+   */
+  public final boolean isDuplicateKey(SQLException e) {
+    return anyInChain(e, this::isDuplicateKeyState);
   }
 
   /**
-   * True when the transaction lost a race (deadlock, serialization failure, lock wait timeout)
-   * and running it again can succeed.
+   * True when the transaction lost a race (deadlock, serialization failure, lock wait timeout,
+   * duplicate insert) and running it again can succeed; causes are looked at as well.
    */
-  public boolean isTransient(SQLException e) {
-    String state = e.getSQLState();
-    return state != null && (state.startsWith("40") || isDuplicateKey(e));
+  public final boolean isTransient(SQLException e) {
+    return anyInChain(e, state -> state.startsWith("40") || isDuplicateKeyState(state));
+  }
+
+  /** Whether an SQLState is this database's unique-key violation. */
+  protected boolean isDuplicateKeyState(String state) {
+    return "23505".equals(state) || "23000".equals(state);
+  }
+
+  private static boolean anyInChain(SQLException e, Predicate<String> state) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null && state.test(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String join(List<String> parts) {

@@ -126,13 +126,7 @@ public final class Jdbc {
   }
 
   private boolean retryable(SQLException e) {
-    // a batch reports the statement's failure (a deadlock, say) as the cause of its own
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && dialect.isTransient(s)) {
-        return true;
-      }
-    }
-    return isBrokenConnection(e);
+    return dialect.isTransient(e) || isBrokenConnection(e);
   }
 
   /** SQLState class 08: the connection failed; HikariCP evicts it. */

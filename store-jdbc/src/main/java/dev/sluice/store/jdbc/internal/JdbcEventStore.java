@@ -211,11 +211,9 @@ public final class JdbcEventStore implements EventStore {
   private void writeAdmits(Connection c, List<Admit> admits) throws SQLException {
     Set<String> first = new HashSet<>();
     List<Admit> distinct = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
     for (Admit a : admits) {
       if (first.add(a.storageKey)) {
         distinct.add(a);
-        keys.add(a.storageKey);
       }
     }
     Map<String, Row> rows;
@@ -226,7 +224,7 @@ public final class JdbcEventStore implements EventStore {
       }
       // Some keys exist. Read instead of upserting: an upsert would ask for an exclusive lock
       // on rows the failed inserts hold shared, and two servers doing that deadlock.
-      rows = read(c, keys);
+      rows = read(c, keysOf(distinct));
       List<Admit> missing = new ArrayList<>();
       for (Admit a : distinct) {
         if (!rows.containsKey(a.storageKey)) {
@@ -309,20 +307,11 @@ public final class JdbcEventStore implements EventStore {
       ps.executeBatch();
       return true;
     } catch (SQLException e) {
-      if (isDuplicateKey(e)) {
+      if (jdbc.dialect().isDuplicateKey(e)) {
         return false;
       }
       throw e;
     }
-  }
-
-  private boolean isDuplicateKey(SQLException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && jdbc.dialect().isDuplicateKey(s)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void bindAdmits(PreparedStatement ps, List<Admit> distinct) throws SQLException {

@@ -45,7 +45,7 @@ final class PostgresDialect extends Dialect {
   }
 
   @Override
-  public boolean isDuplicateKey(java.sql.SQLException e) {
-    return "23505".equals(e.getSQLState());
+  protected boolean isDuplicateKeyState(String state) {
+    return "23505".equals(state);
   }
 }

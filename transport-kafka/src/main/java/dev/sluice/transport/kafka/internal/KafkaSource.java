@@ -105,8 +105,6 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  private static final long DEAD_LETTER_BACKOFF_MILLIS = 250;
-  private static final long DEAD_LETTER_BACKOFF_MAX_MILLIS = 10_000;
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** The error code of an event refused by an open processor breaker. */
   private static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
@@ -674,8 +672,7 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
     }
     if (isRetryable(result) && !result.isDeadLettered() && w.attempts < settings.maxAttempts()
         && !stopping) {
-      long backoff = Math.min(MAX_BACKOFF_NANOS,
-          settings.retryBackoff().toNanos() << Math.min(20, w.attempts + w.refusals - 1));
+      long backoff = backoffNanos(w.attempts + w.refusals);
       if (Instant.now().plusNanos(backoff).isBefore(w.deadline)) {
         redelivered.increment();
         scheduler.schedule(() -> retry(w), backoff, TimeUnit.NANOSECONDS);
@@ -755,6 +752,12 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
     });
   }
 
+  /** {@code retry-backoff} doubled for each attempt after the first, at most 5 s. */
+  private long backoffNanos(int attempt) {
+    return Math.min(MAX_BACKOFF_NANOS,
+        settings.retryBackoff().toNanos() << Math.min(20, Math.max(0, attempt - 1)));
+  }
+
   /**
    * Produces the dead letter of {@code w}; while the cluster refuses it (or the producer's
    * breaker is open) it tries again with backoff, and the record stays in flight, uncommitted.
@@ -779,14 +782,14 @@ public final class KafkaSource implements PausableSource, TypePausableSource,
         done.completeExceptionally(e);
         return;
       }
-      long delayMillis = Math.min(DEAD_LETTER_BACKOFF_MAX_MILLIS,
-          DEAD_LETTER_BACKOFF_MILLIS << Math.min(10, attempt - 1));
+      long delay = backoffNanos(attempt);
       LOG.warn("{}: could not dead-letter event '{}' ({}@{}) to '{}' (attempt {}): {}; trying"
           + " again in {}ms, the record stays uncommitted meanwhile", describe(), w.id,
-          w.in.partition(), w.in.offset(), topic, attempt, e.toString(), delayMillis);
+          w.in.partition(), w.in.offset(), topic, attempt, e.toString(),
+          TimeUnit.NANOSECONDS.toMillis(delay));
       try {
-        scheduler.schedule(() -> sendDeadLetter(w, result, done, attempt + 1), delayMillis,
-            TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> sendDeadLetter(w, result, done, attempt + 1), delay,
+            TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.RejectedExecutionException stopped) {
         done.completeExceptionally(e);
       }
