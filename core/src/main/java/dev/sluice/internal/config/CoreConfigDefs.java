@@ -123,7 +123,9 @@ final class CoreConfigDefs {
           + " senders get `OVERLOADED`.");
   static final ConfigKey<Duration> PROCESSOR_TIMEOUT = ConfigKey.duration("timeout")
       .defaultValue(Duration.ofSeconds(30)).validator(Validator.positive())
-      .doc("How long one event may take before its result is `TIMEOUT`.");
+      .doc("How long one event may take before its result is `TIMEOUT` and its worker is"
+          + " interrupted; enforced by a watchdog that checks every 5 ms, so never early and at"
+          + " most 10 ms late.");
   static final ConfigKey<Ordering> ORDERING = ConfigKey.enumeration("ordering", Ordering.class)
       .defaultValue(Ordering.NONE)
       .doc("`partition-key` keeps events with the same partition key in arrival order"

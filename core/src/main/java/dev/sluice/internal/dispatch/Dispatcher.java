@@ -32,6 +32,7 @@ public final class Dispatcher implements EventSink {
   private final Map<String, ProcessorLane> lanes = new LinkedHashMap<>();
   private final Router router;
   private final PressureController pressure = new PressureController();
+  private final TickClock clock = new TickClock();
   private final Thread watchdog;
   private volatile boolean accepting = true;
   private volatile boolean running;
@@ -40,14 +41,15 @@ public final class Dispatcher implements EventSink {
    * the wall clock in nanoseconds at that moment, so {@link #submit(Event, Instant)} converts a
    * deadline without reading a clock. It lags the real time by up to a tick, so an event that
    * arrives just after its deadline may be accepted; a worker checks the deadline against the
-   * real time before it starts an event, so such an event is still answered TIMEOUT, never run.
+   * real time before it starts an event that is close to it, so such an event is still answered
+   * TIMEOUT, never run.
    */
   private volatile WallClock wallClock = WallClock.now();
   private DrainReport drained;
 
   public Dispatcher(List<LaneSpec> specs, List<RoutePlan> routes, MeterRegistry registry) {
     for (LaneSpec spec : specs) {
-      lanes.put(spec.name(), new ProcessorLane(spec, pressure, registry));
+      lanes.put(spec.name(), new ProcessorLane(spec, pressure, clock, registry));
     }
     Map<String, Target> targets = new LinkedHashMap<>();
     for (RoutePlan plan : routes) {
@@ -189,6 +191,7 @@ public final class Dispatcher implements EventSink {
       boolean scanQueued = ++tick % QUEUE_SCAN_EVERY == 0;
       wallClock = WallClock.now();
       long now = System.nanoTime();
+      clock.tick(now);
       for (ProcessorLane lane : lanes.values()) {
         lane.checkTimeouts(now, scanQueued);
       }

@@ -4,6 +4,8 @@ import dev.sluice.config.Ordering;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import dev.sluice.internal.logging.EventMdc;
+import dev.sluice.internal.logging.EventThread;
 import dev.sluice.spi.AsyncEventProcessor;
 import dev.sluice.spi.EventProcessor;
 import dev.sluice.spi.ProcessingException;
@@ -28,7 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One configured processor: a bounded queue, its workers, its timeout and optional per-key
@@ -41,6 +42,14 @@ import org.slf4j.MDC;
  */
 final class ProcessorLane {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorLane.class);
+  /** A worker adds up the processing time of a run of events at least this often. */
+  private static final long TIMING_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /**
+   * How close to its sender's deadline an event must be, by the tick clock, for the worker to
+   * read the real clock before it starts it: far more than the tick clock lags unless the
+   * watchdog is starved of CPU.
+   */
+  private static final long EXACT_DEADLINE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final LaneSpec spec;
   private final String name;
@@ -62,10 +71,14 @@ final class ProcessorLane {
   private final Set<Task> asyncInFlight;
   private final Worker[] workers;
   private final PressureListener pressure;
+  private final TickClock clock;
+  /** False when log calls do not get the event's MDC keys by themselves: put them per event. */
+  private final boolean lazyMdc = EventMdc.lazy();
   private final LaneMetrics metrics;
   private volatile boolean stopped;
 
-  ProcessorLane(LaneSpec spec, PressureListener pressure, MeterRegistry registry) {
+  ProcessorLane(LaneSpec spec, PressureListener pressure, TickClock clock,
+      MeterRegistry registry) {
     this.spec = spec;
     this.name = spec.name();
     this.processor = spec.processor();
@@ -80,6 +93,7 @@ final class ProcessorLane {
     this.ready = new ArrayBlockingQueue<>(capacity);
     this.sequencer = spec.ordering() == Ordering.PARTITION_KEY ? new KeySequencer() : null;
     this.pressure = pressure;
+    this.clock = clock;
     int workerCount;
     if (asyncProcessor != null) {
       // Async stages hold permits, not threads; a couple of threads suffice to start them.
@@ -145,11 +159,22 @@ final class ProcessorLane {
 
   /**
    * The worker's loop. Per event it does a share of one queue operation (it takes what is queued
-   * in batches, see {@link TaskBatch} and {@link #fairShare}), one {@code depth} decrement, one
-   * clock read (which also ends the timing of the event before, when the worker went straight
-   * from one to the next), a release store and a compare-and-set to publish the task to the
-   * watchdog, and plain stores to count the result. The MDC keys are replaced in place and
-   * removed only when the queue runs empty.
+   * in batches, see {@link TaskBatch} and {@link #fairShare}), one {@code depth} decrement, a
+   * release store and a compare-and-set to publish the task to the watchdog, a read of the
+   * {@link TickClock}, and plain stores: the event the thread works on (for the MDC, see
+   * {@link EventMdc}) and the result's count. It does not read the clock per event:
+   *
+   * <ul>
+   *   <li>The start it stamps is the tick clock's. The sender's deadline is checked against
+   *       the tick clock too, and against the real clock when it is less than
+   *       {@link #EXACT_DEADLINE_CHECK_NANOS} away, so an event whose deadline has passed is
+   *       still never started.
+   *   <li>The processing timeout counts from when the watchdog first sees the event running
+   *       ({@link #timeOutIfDue}), so it never fires early and at most two ticks late.
+   *   <li>The latency timer's count and total are added up per run of events: the worker reads
+   *       the clock when a run starts, when the queue runs empty, and when the run has lasted
+   *       {@link #TIMING_FLUSH_NANOS} or {@link TaskBatch#CAPACITY} events.
+   * </ul>
    *
    * <p>The worker holds the task ({@link Worker#begin}) before the event leaves {@code depth},
    * so a draining dispatcher never sees the lane idle while an event is between the two, and
@@ -157,22 +182,27 @@ final class ProcessorLane {
    */
   void workLoop(Worker worker) {
     TaskBatch batch = worker.batch();
+    EventThread thread = worker.thread();
     boolean mdcSet = false;
-    long untimed = 0; // start of the last event this worker answered, until the next clock read
+    long runStart = 0; // clock reading where the timing of the current run began; 0: no run
+    int runAnswered = 0; // events this worker answered since runStart
     try {
       while (!stopped) {
         Task task = batch.peek();
-        if (task == null && batch.fill(ready, fairShare()) > 0) {
-          task = batch.peek();
-        }
         boolean fromBatch = task != null;
         if (task == null) {
-          if (untimed != 0) {
-            worker.countTime(System.nanoTime() - untimed);
-            untimed = 0;
+          fromBatch = batch.fill(ready, fairShare()) > 0;
+          task = fromBatch ? batch.peek() : ready.poll();
+        }
+        if (task == null) {
+          if (runStart != 0) {
+            worker.countTime(runAnswered, System.nanoTime() - runStart);
+            runStart = 0;
+            runAnswered = 0;
           }
+          thread.workingOn(null); // the queue ran empty: nothing of the last event stays
           if (mdcSet) {
-            clearMdc(); // the queue ran empty: nothing of the last event stays on the thread
+            EventMdc.clear();
             mdcSet = false;
           }
           try {
@@ -181,6 +211,15 @@ final class ProcessorLane {
             continue; // stopped is checked by the loop
           }
         }
+        long now = clock.nanos();
+        if (runStart == 0) {
+          runStart = System.nanoTime();
+        } else if (runAnswered >= TaskBatch.CAPACITY || now - runStart >= TIMING_FLUSH_NANOS) {
+          long exact = System.nanoTime();
+          worker.countTime(runAnswered, exact - runStart);
+          runStart = exact;
+          runAnswered = 0;
+        }
         worker.begin(task);
         if (fromBatch) {
           batch.advance();
@@ -188,31 +227,28 @@ final class ProcessorLane {
         if (depth.decrementAndGet() == lowWater) {
           pressure.relieved(this);
         }
-        MDC.put("event.id", task.event.id());
-        MDC.put("event.type", task.event.type());
-        mdcSet = true;
-        long now = System.nanoTime();
-        if (untimed != 0) {
-          // includes the previous answer's callbacks, as when it was timed after completing
-          worker.countTime(now - untimed);
-          untimed = 0;
+        thread.workingOn(task.event);
+        if (!lazyMdc) {
+          EventMdc.put(task.event);
+          mdcSet = true;
         }
         if (stopped) {
           // stopAndAbandon may have looked before this worker held the task: answer it here
           worker.end(task);
           abandon(task);
         } else if (asyncProcessor != null) {
-          runAsync(worker, task, now);
+          runAsync(worker, task);
         } else if (runBlocking(worker, task, now)) {
-          untimed = now;
+          runAnswered++;
         }
       }
     } finally {
-      if (untimed != 0) {
-        worker.countTime(System.nanoTime() - untimed);
+      if (runStart != 0) {
+        worker.countTime(runAnswered, System.nanoTime() - runStart);
       }
+      thread.workingOn(null);
       if (mdcSet) {
-        clearMdc();
+        EventMdc.clear();
       }
     }
   }
@@ -226,16 +262,18 @@ final class ProcessorLane {
     return workers.length == 1 ? TaskBatch.CAPACITY : depth.get() / workers.length;
   }
 
-  private static void clearMdc() {
-    MDC.remove("event.id");
-    MDC.remove("event.type");
-  }
-
+  /**
+   * True when the task is done already or its sender's deadline has passed. {@code now} may be
+   * the tick clock's time, which lags: within {@link #EXACT_DEADLINE_CHECK_NANOS} of the
+   * deadline the real clock decides.
+   */
   private boolean expiredBeforeStart(Task task, long now) {
     if (task.isDone()) {
       return true; // timed out or abandoned while queued
     }
-    if (now - task.senderDeadlineNanos >= 0) {
+    long left = task.senderDeadlineNanos - now;
+    if (left <= 0
+        || left <= EXACT_DEADLINE_CHECK_NANOS && task.senderDeadlineNanos - System.nanoTime() <= 0) {
       task.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "the sender's deadline passed while the"
           + " event waited in processor '" + name + "' queue; it was not processed");
       return true;
@@ -275,7 +313,7 @@ final class ProcessorLane {
     return answered;
   }
 
-  private void runAsync(Worker worker, Task task, long now) {
+  private void runAsync(Worker worker, Task task) {
     try {
       asyncPermits.acquire();
     } catch (InterruptedException e) {
@@ -285,6 +323,7 @@ final class ProcessorLane {
       release(task);
       return;
     }
+    long now = System.nanoTime(); // exact: an asynchronous stage is timed on its own
     if (expiredBeforeStart(task, now)) {
       worker.end(task);
       asyncPermits.release();
@@ -292,6 +331,7 @@ final class ProcessorLane {
       return;
     }
     task.markStarted(now);
+    task.timeoutFromNanos = now; // published to the watchdog by asyncInFlight.add
     asyncRunning.incrementAndGet();
     asyncInFlight.add(task);
     worker.end(task); // from here on the stage, not this worker, holds the task
@@ -390,12 +430,20 @@ final class ProcessorLane {
     }
   }
 
+  /**
+   * Watchdog only. A blocking task's timeout counts from the first tick that sees it running,
+   * which is after its real start: the worker stamps only the tick clock's time.
+   */
   private void timeOutIfDue(Task t, long now) {
-    long started = t.startedNanos;
-    if (started == 0 || t.isDone()) {
+    if (t.startedNanos == 0 || t.isDone()) {
       return;
     }
-    boolean processingTimeout = now - (started + timeoutNanos) >= 0;
+    long from = t.timeoutFromNanos;
+    if (from == 0) {
+      from = now;
+      t.timeoutFromNanos = now;
+    }
+    boolean processingTimeout = now - (from + timeoutNanos) >= 0;
     if (!processingTimeout && now - t.senderDeadlineNanos < 0) {
       return;
     }

@@ -28,8 +28,18 @@ final class Task extends CompletableFuture<Result> {
   final Event event;
   /** Absolute {@link System#nanoTime()} after which the sender no longer waits. */
   final long senderDeadlineNanos;
-  /** Set when a worker starts processing ({@link #markStarted}); 0 while queued. */
+  /**
+   * Set when a worker starts processing ({@link #markStarted}); 0 while queued. For a blocking
+   * processor it is the dispatcher's {@link TickClock} at the start, which may be up to a tick
+   * earlier than the real start; for an asynchronous one, the exact time.
+   */
   volatile long startedNanos;
+  /**
+   * The moment the processing timeout counts from, never before the real start: for a blocking
+   * processor, the watchdog's reading when it first saw the task running; for an asynchronous
+   * one, the exact start. 0 until then. Written by one thread, read by the watchdog.
+   */
+  long timeoutFromNanos;
   /** For async processors: the stage to cancel on timeout. */
   volatile CompletableFuture<?> asyncStage;
 

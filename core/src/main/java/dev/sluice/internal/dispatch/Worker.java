@@ -1,6 +1,7 @@
 package dev.sluice.internal.dispatch;
 
 import dev.sluice.event.Status;
+import dev.sluice.internal.logging.EventThread;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -16,7 +17,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>It also counts the results it answers itself and their processing time, in fields that
  * only its own thread writes (opaque stores, no atomic read-modify-write): the lane's meters add
- * them up when they are read.
+ * them up when they are read. The time is counted per run of events, not per event (see
+ * {@link ProcessorLane#workLoop}).
  */
 final class Worker implements Runnable {
   /** Stands in for the current task while an interrupter is interrupting the thread. */
@@ -38,7 +40,7 @@ final class Worker implements Runnable {
   }
 
   private final ProcessorLane lane;
-  private final Thread thread;
+  private final EventThread thread;
   private final TaskBatch batch = new TaskBatch();
   @SuppressWarnings("unused") // accessed through CURRENT
   private volatile Task current;
@@ -49,15 +51,14 @@ final class Worker implements Runnable {
 
   Worker(ProcessorLane lane, String name) {
     this.lane = lane;
-    this.thread = new Thread(this, name);
-    this.thread.setDaemon(true);
+    this.thread = new EventThread(this, name);
   }
 
   void start() {
     thread.start();
   }
 
-  Thread thread() {
+  EventThread thread() {
     return thread;
   }
 
@@ -109,9 +110,9 @@ final class Worker implements Runnable {
     COUNT.setOpaque(answered, i, answered[i] + 1);
   }
 
-  /** Worker thread only: the processing time of one event it answered. */
-  void countTime(long nanos) {
-    TIMED_COUNT.setOpaque(this, timedCount + 1);
+  /** Worker thread only: {@code count} events it answered in {@code nanos} of processing. */
+  void countTime(int count, long nanos) {
+    TIMED_COUNT.setOpaque(this, timedCount + count);
     TIMED_NANOS.setOpaque(this, timedNanos + nanos);
   }
 

@@ -4,6 +4,7 @@ import dev.sluice.config.ProcessorConfig;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.internal.dispatch.WrappedProcessor;
+import dev.sluice.internal.logging.EventMdc;
 import dev.sluice.spi.AsyncEventProcessor;
 import dev.sluice.spi.EventProcessor;
 import dev.sluice.spi.EventStore;

@@ -4,6 +4,7 @@ import dev.sluice.config.RetryPolicy;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import dev.sluice.internal.logging.EventMdc;
 import dev.sluice.spi.EventProcessor;
 import dev.sluice.spi.ProcessingException;
 import dev.sluice.spi.ProcessorContext;
