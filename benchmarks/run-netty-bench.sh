@@ -18,7 +18,10 @@
 #   K=64           requests in flight, over all connections
 #   C=4            connections (one TCP connection per `sluice bench` client)
 #   DURATION=15s   measured time of each run
-#   WARMUP=8s      load before each run that is not measured
+#   WARMUP=30s     load before each run that is not measured. Sluice's server needs about 25 s
+#                  of load on 2 cores before the JIT has compiled its path (after 10 s its C2
+#                  compiler thread still used 30 % of the server's CPU); with less, the run
+#                  measures the compiler, not the server
 #   DATA='{"n":…}' the event's data (JSON); about 32 bytes by default
 #   RATE_FRACTION=0.5   the fraction of the raw peak used for the latency comparison
 #   RATE_K=4*K          the in-flight cap of the half-rate runs: higher than K, so that the cap
@@ -40,7 +43,7 @@ cd "$root"
 K=${K:-64}
 C=${C:-4}
 DURATION=${DURATION:-15s}
-WARMUP=${WARMUP:-8s}
+WARMUP=${WARMUP:-30s}
 DATA=${DATA:-'{"payload":"0123456789abcdef0123"}'}
 RATE_FRACTION=${RATE_FRACTION:-0.5}
 DURABILITY=${DURABILITY:-log}

@@ -34,4 +34,14 @@ public interface EventStore {
 
   /** Events admitted but never completed (after a crash), oldest first, for recovery. */
   List<Event> incomplete(int max);
+
+  /**
+   * True when {@link #admit}, {@link #complete} and {@link #release} are answered from this
+   * process's memory and never wait for a database (as with {@code store.durability: memory}):
+   * the engine then calls them directly, without the store's circuit breaker and call timeout,
+   * which guard against a database that stops answering.
+   */
+  default boolean answersFromMemory() {
+    return false;
+  }
 }

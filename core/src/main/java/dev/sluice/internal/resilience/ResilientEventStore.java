@@ -12,15 +12,20 @@ import java.util.concurrent.CompletionStage;
 /**
  * An {@link EventStore} behind a circuit breaker and a call timeout: when the database stops
  * answering, each call fails within the timeout, and once the breaker opens at once, so that
- * senders get {@code UNAVAILABLE} quickly instead of piling up behind the store.
+ * senders get {@code UNAVAILABLE} quickly instead of piling up behind the store. A store that
+ * {@linkplain EventStore#answersFromMemory answers from memory} is called directly for
+ * admissions and results; dead letters and recovery still go through the breaker.
  */
 public final class ResilientEventStore implements EventStore {
   private final EventStore store;
   private final BreakerGuard guard;
+  /** Admissions and results are kept in memory: nothing there to guard. */
+  private final boolean direct;
 
   public ResilientEventStore(EventStore store, BreakerGuard guard) {
     this.store = store;
     this.guard = guard;
+    this.direct = store.answersFromMemory();
   }
 
   /** The store behind the breaker. */
@@ -34,17 +39,17 @@ public final class ResilientEventStore implements EventStore {
 
   @Override
   public CompletionStage<Admission> admit(Event event) {
-    return guard.call(() -> store.admit(event));
+    return direct ? store.admit(event) : guard.call(() -> store.admit(event));
   }
 
   @Override
   public CompletionStage<Void> complete(EventKey key, Result result) {
-    return guard.call(() -> store.complete(key, result));
+    return direct ? store.complete(key, result) : guard.call(() -> store.complete(key, result));
   }
 
   @Override
   public CompletionStage<Void> release(EventKey key) {
-    return guard.call(() -> store.release(key));
+    return direct ? store.release(key) : guard.call(() -> store.release(key));
   }
 
   @Override
@@ -61,6 +66,11 @@ public final class ResilientEventStore implements EventStore {
     } catch (Exception e) {
       throw new IllegalStateException("the event store failed to list incomplete events", e);
     }
+  }
+
+  @Override
+  public boolean answersFromMemory() {
+    return direct;
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -21,11 +22,27 @@ import java.util.concurrent.CompletionStage;
  * bounded. Dead letters are kept up to a bound too. Nothing survives a restart.
  */
 public final class InMemoryEventStore implements EventStore {
+  /** How often completed entries past their retention are looked for. */
+  private static final long EXPIRY_SCAN_MILLIS = 1_000;
+  // complete stages that cannot be completed again by a caller: shared by every call
+  private static final CompletionStage<Admission> FRESH =
+      CompletableFuture.completedStage(Admission.fresh());
+  private static final CompletionStage<Admission> IN_PROGRESS =
+      CompletableFuture.completedStage(Admission.inProgress());
+  private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
+
   private final Clock clock;
   private final long retentionMillis;
   private final int maxEntries;
-  private final LinkedHashMap<EventKey, Entry> entries = new LinkedHashMap<>();
+  /** Insertion order, so the eldest is first; the bound is kept on every insert. */
+  private final LinkedHashMap<EventKey, Entry> entries = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<EventKey, Entry> eldest) {
+      return size() > maxEntries;
+    }
+  };
   private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
+  private long lastExpiryScan;
 
   public InMemoryEventStore(Clock clock, long retentionMillis, int maxEntries) {
     this.clock = clock;
@@ -34,17 +51,25 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   @Override
+  public boolean answersFromMemory() {
+    return true;
+  }
+
+  @Override
   public synchronized CompletionStage<Admission> admit(Event event) {
     long now = clock.millis();
-    evict(now);
+    if (now - lastExpiryScan >= EXPIRY_SCAN_MILLIS) {
+      lastExpiryScan = now;
+      forgetExpired(now);
+    }
     EventKey key = event.key();
     Entry e = entries.get(key);
     if (e == null) {
       entries.put(key, new Entry(event, now));
-      return CompletableFuture.completedFuture(Admission.fresh());
+      return FRESH;
     }
-    return CompletableFuture.completedFuture(e.result == null
-        ? Admission.inProgress() : Admission.completed(e.result));
+    return e.result == null ? IN_PROGRESS
+        : CompletableFuture.completedStage(Admission.completed(e.result));
   }
 
   @Override
@@ -55,7 +80,7 @@ public final class InMemoryEventStore implements EventStore {
       e.event = null; // only in-progress events are kept whole, for recovery
       e.at = clock.millis();
     }
-    return CompletableFuture.completedFuture(null);
+    return DONE;
   }
 
   @Override
@@ -64,7 +89,7 @@ public final class InMemoryEventStore implements EventStore {
     if (e != null && e.result == null) {
       entries.remove(key);
     }
-    return CompletableFuture.completedFuture(null);
+    return DONE;
   }
 
   @Override
@@ -73,7 +98,7 @@ public final class InMemoryEventStore implements EventStore {
       deadLetters.removeFirst();
     }
     deadLetters.addLast(letter);
-    return CompletableFuture.completedFuture(null);
+    return DONE;
   }
 
   public synchronized List<DeadLetter> deadLetters() {
@@ -91,13 +116,15 @@ public final class InMemoryEventStore implements EventStore {
     return out;
   }
 
-  /** Forgets the oldest entries while full, and completed ones past their retention. */
-  private void evict(long now) {
+  /**
+   * Forgets completed entries past their retention, eldest first, stopping at the first one
+   * that is still kept (later ones were admitted after it).
+   */
+  private void forgetExpired(long now) {
     Iterator<Entry> it = entries.values().iterator();
     while (it.hasNext()) {
       Entry oldest = it.next();
-      boolean expired = oldest.result != null && now - oldest.at > retentionMillis;
-      if (entries.size() < maxEntries && !expired) {
+      if (oldest.result == null || now - oldest.at <= retentionMillis) {
         return;
       }
       it.remove();

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.config.BreakerPolicy;
 import dev.sluice.event.Event;
+import dev.sluice.event.Result;
 import dev.sluice.internal.services.InMemoryEventStore;
 import dev.sluice.resilience.DependencyUnavailableException;
 import dev.sluice.spi.Admission;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +47,26 @@ class ResilientEventStoreTest {
         .isInstanceOf(ExecutionException.class)
         .cause().isInstanceOf(TimeoutException.class)
         .hasMessage("store did not answer within 50ms");
+  }
+
+  @Test
+  void aStoreThatAnswersFromMemoryIsCalledWithoutTheBreakerForAdmissionsAndResults()
+      throws Exception {
+    CircuitBreaker breaker = new Breakers(new SimpleMeterRegistry()).create("store", POLICY);
+    ResilientEventStore inMemory = new ResilientEventStore(
+        new InMemoryEventStore(Clock.systemUTC(), 60_000, 100),
+        new BreakerGuard("store", breaker, Duration.ofMillis(50)));
+    breaker.transitionToForcedOpenState(); // what a database outage would do
+
+    assertThat(inMemory.answersFromMemory()).isTrue();
+    assertThat(inMemory.admit(EVENT).toCompletableFuture().get(5, TimeUnit.SECONDS).kind())
+        .isEqualTo(Admission.Kind.NEW);
+    inMemory.complete(EVENT.key(), Result.ok(EVENT.id())).toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    assertThat(inMemory.admit(EVENT).toCompletableFuture().get(5, TimeUnit.SECONDS).kind())
+        .isEqualTo(Admission.Kind.COMPLETED);
+    assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
+    assertThat(store.answersFromMemory()).isFalse();
   }
 
   @Test

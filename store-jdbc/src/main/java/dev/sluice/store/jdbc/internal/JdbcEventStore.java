@@ -95,6 +95,11 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
+  public boolean answersFromMemory() {
+    return memory != null;
+  }
+
+  @Override
   public CompletionStage<Admission> admit(Event event) {
     if (memory != null) {
       return memory.admit(event);

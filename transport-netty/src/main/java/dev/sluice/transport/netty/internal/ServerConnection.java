@@ -67,9 +67,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private boolean goingAway;
   private int lastCorrelationId;
   private ScheduledFuture<?> handshakeTimer;
+  // read once: settings are looked up by key, and these are needed for every request
+  private final long requestTimeoutMillis;
+  private final int maxInFlight;
 
   ServerConnection(NettyEventSource source, Channel channel, FrameDecoder decoder) {
     this.source = source;
+    this.requestTimeoutMillis = source.settings().requestTimeout().toMillis();
+    this.maxInFlight = source.settings().maxInFlightPerConnection();
     this.channel = channel;
     this.decoder = decoder;
     this.remote = String.valueOf(channel.remoteAddress());
@@ -274,15 +279,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
           e.getMessage()));
       return;
     }
-    long timeout = f.timeoutMillis() == 0 ? source.settings().requestTimeout().toMillis()
-        : f.timeoutMillis();
+    long timeout = f.timeoutMillis() == 0 ? requestTimeoutMillis : f.timeoutMillis();
     Delivery delivery = Delivery.of(NettyEventSource.TRANSPORT, Instant.now().plusMillis(timeout))
         .withRemoteAddress(remote);
     if (principal != null) {
       delivery = delivery.withPrincipal(principal);
     }
     inFlight++;
-    if (inFlight >= source.settings().maxInFlightPerConnection()) {
+    if (inFlight >= maxInFlight) {
       pause(PAUSED_BY_IN_FLIGHT, true);
     }
     if (source.isPaused() && (pauseReasons & PAUSED_BY_ENGINE) == 0) {
@@ -307,7 +311,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
           channel.voidPromise());
     }
     if ((pauseReasons & PAUSED_BY_IN_FLIGHT) != 0
-        && inFlight <= source.settings().maxInFlightPerConnection() / 2) {
+        && inFlight <= maxInFlight / 2) {
       pause(PAUSED_BY_IN_FLIGHT, false);
     }
     if (goingAway && inFlight == 0) {
