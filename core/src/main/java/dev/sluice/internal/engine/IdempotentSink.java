@@ -74,7 +74,10 @@ final class IdempotentSink implements EventSink {
     }
     CompletionStage<Result> outcome;
     try {
-      outcome = admit(event).thenCompose(admission -> decide(event, delivery, admission));
+      CompletionStage<Admission> admitted = admit(event);
+      outcome = succeeded(admitted)
+          ? decide(event, delivery, ((CompletableFuture<Admission>) admitted).getNow(null))
+          : admitted.thenCompose(admission -> decide(event, delivery, admission));
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
@@ -110,6 +113,9 @@ final class IdempotentSink implements EventSink {
           }
           return admission;
         });
+    if (succeeded(admitted)) {
+      return admitted; // answered at once (a store in memory): nothing can be left owed
+    }
     return admitted.whenComplete((a, t) -> {
       if (t != null && !(unwrap(t) instanceof DependencyUnavailableException)) {
         // the admission may still commit after this caller gave up on it
@@ -128,6 +134,18 @@ final class IdempotentSink implements EventSink {
     } else {
       unsettled.putIfAbsent(key, what);
     }
+  }
+
+  /**
+   * True when {@code stage} is a plain future that already completed normally, so its value can
+   * be used at once instead of through further stages (each one an allocation per event).
+   */
+  private static boolean succeeded(CompletionStage<?> stage) {
+    if (stage.getClass() != CompletableFuture.class) {
+      return false; // other stages, such as minimal ones, may not answer isDone
+    }
+    CompletableFuture<?> f = (CompletableFuture<?>) stage;
+    return f.isDone() && !f.isCompletedExceptionally();
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -151,7 +169,11 @@ final class IdempotentSink implements EventSink {
   private CompletionStage<Result> settle(EventKey key, Result r) {
     Unsettled owed = r.status() == Status.OK || r.status() == Status.ERROR
         ? new Unsettled(r) : Unsettled.RELEASE;
-    return owed.settle(store, key).whenComplete((v, t) -> {
+    CompletionStage<Void> written = owed.settle(store, key);
+    if (succeeded(written)) {
+      return CompletableFuture.completedFuture(r);
+    }
+    return written.whenComplete((v, t) -> {
       if (t != null) {
         owe(key, owed);
       }

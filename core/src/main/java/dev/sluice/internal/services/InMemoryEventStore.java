@@ -24,12 +24,6 @@ import java.util.concurrent.CompletionStage;
 public final class InMemoryEventStore implements EventStore {
   /** How often completed entries past their retention are looked for. */
   private static final long EXPIRY_SCAN_MILLIS = 1_000;
-  // complete stages that cannot be completed again by a caller: shared by every call
-  private static final CompletionStage<Admission> FRESH =
-      CompletableFuture.completedStage(Admission.fresh());
-  private static final CompletionStage<Admission> IN_PROGRESS =
-      CompletableFuture.completedStage(Admission.inProgress());
-  private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
 
   private final Clock clock;
   private final long retentionMillis;
@@ -66,10 +60,10 @@ public final class InMemoryEventStore implements EventStore {
     Entry e = entries.get(key);
     if (e == null) {
       entries.put(key, new Entry(event, now));
-      return FRESH;
+      return CompletableFuture.completedFuture(Admission.fresh());
     }
-    return e.result == null ? IN_PROGRESS
-        : CompletableFuture.completedStage(Admission.completed(e.result));
+    return CompletableFuture.completedFuture(e.result == null
+        ? Admission.inProgress() : Admission.completed(e.result));
   }
 
   @Override
@@ -80,7 +74,7 @@ public final class InMemoryEventStore implements EventStore {
       e.event = null; // only in-progress events are kept whole, for recovery
       e.at = clock.millis();
     }
-    return DONE;
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
@@ -89,7 +83,7 @@ public final class InMemoryEventStore implements EventStore {
     if (e != null && e.result == null) {
       entries.remove(key);
     }
-    return DONE;
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
@@ -98,7 +92,7 @@ public final class InMemoryEventStore implements EventStore {
       deadLetters.removeFirst();
     }
     deadLetters.addLast(letter);
-    return DONE;
+    return CompletableFuture.completedFuture(null);
   }
 
   public synchronized List<DeadLetter> deadLetters() {

@@ -17,7 +17,20 @@ import java.util.Set;
  * {@code time} as RFC 3339 text, {@code specversion} exactly {@code 1.0}.
  */
 public final class EventMapping {
+  /** Up to this many attributes, duplicates are found by comparing names, not by a set. */
+  private static final int LINEAR_DUPLICATE_CHECK = 16;
+
   private EventMapping() {
+  }
+
+  /** True when {@code name} is among the attribute names before index {@code end}. */
+  private static boolean appearsBefore(List<String> attributes, int end, String name) {
+    for (int j = 0; j < end; j += 2) {
+      if (attributes.get(j).equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The attributes of {@code event} in canonical wire order. */
@@ -59,12 +72,13 @@ public final class EventMapping {
     Event.Builder b = Event.builder();
     List<String> problems = new ArrayList<>(0);
     List<String> a = frame.attributes();
-    Set<String> seen = new HashSet<>();
+    // a handful of attributes is usual: compare with the earlier names instead of hashing
+    Set<String> seen = a.size() > 2 * LINEAR_DUPLICATE_CHECK ? new HashSet<>() : null;
     boolean specVersion = false;
     for (int i = 0; i < a.size(); i += 2) {
       String name = a.get(i);
       String value = a.get(i + 1);
-      if (!seen.add(name)) {
+      if (seen != null ? !seen.add(name) : appearsBefore(a, i, name)) {
         problems.add("attribute '" + name + "' appears more than once");
         continue;
       }
