@@ -120,6 +120,7 @@ mkdir -p "$work/raw-data"
 java $SERVER_JAVA_OPTS -cp "$jar" dev.sluice.benchmarks.netty.RawEchoServer 0 "$work/raw-data" \
   >"$work/raw.log" 2>&1 &
 pids+=($!)
+raw_pid=$!
 raw_line=$(wait_for "$work/raw.log" 'raw echo server on tls://' "${pids[-1]}" 60)
 raw_port=$(sed -n 's|.*tls://127\.0\.0\.1:\([0-9]*\).*|\1|p' <<<"$raw_line")
 log "raw echo server ready on port $raw_port"
@@ -169,17 +170,30 @@ EOF
 JAVA_OPTS="$SERVER_JAVA_OPTS" "$dist/bin/sluice" serve -c "$work/sluice.yaml" \
   >"$work/sluice.log" 2>&1 &
 pids+=($!)
+sluice_pid=$!
 wait_for "$work/sluice.log" "sluice 'sluice-bench' ready on" "${pids[-1]}" 120 >/dev/null
 log "sluice serve ready on port $sluice_port (admin on $admin_port)"
 
-# bench NAME CONFIG K [--rate R]: one `sluice bench` run; its JSON goes to $work/NAME.json.
+# CPU time (user + system) a process has used, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+seconds() { python3 -c 'import re,sys; v,u=re.fullmatch(r"([0-9.]+)(ms|s|m)?",sys.argv[1]).groups(); print(float(v)*{"ms":0.001,"s":1,"m":60,None:1}[u])' "$1"; }
+warmup_s=$(seconds "$WARMUP")
+duration_s=$(seconds "$DURATION")
+
+# bench NAME CONFIG K SERVER_PID [--rate R]: one `sluice bench` run; its JSON goes to
+# $work/NAME.json, and the server's CPU ticks over (about) the measured window to
+# $work/NAME.cpu ("start end"), from /proc while the run goes on.
 bench() {
-  local name=$1 config=$2 k=$3 rc=0
-  shift 3
+  local name=$1 config=$2 k=$3 server=$4 rc=0
+  shift 4
   log "$name: sluice bench --concurrency $k --connections $C $* (warm-up $WARMUP, then $DURATION)"
+  (sleep "$warmup_s"; a=$(cpu_ticks "$server"); sleep "$duration_s"
+   echo "$a $(cpu_ticks "$server")" >"$work/$name.cpu") &
+  local sampler=$!
   JAVA_OPTS="$BENCH_JAVA_OPTS" "$dist/bin/sluice" bench -c "$config" --type example.echo \
     --data "$DATA" --concurrency "$k" --connections "$C" --warmup "$WARMUP" \
     --duration "$DURATION" --json "$@" >"$work/$name.json" || rc=$?
+  wait "$sampler" || true
   # 1 means some results were not OK: still a measurement, reported under by_status.
   if [ "$rc" -gt 1 ]; then
     log "$name: sluice bench failed (exit $rc)"
@@ -187,24 +201,37 @@ bench() {
   fi
 }
 
-bench raw-peak "$work/raw.yaml" "$K"
-bench sluice-peak "$work/sluice.yaml" "$K"
+bench raw-peak "$work/raw.yaml" "$K" "$raw_pid"
+bench sluice-peak "$work/sluice.yaml" "$K" "$sluice_pid"
 rate=$(python3 -c 'import json,sys; print(max(1, round(json.load(open(sys.argv[1]))["throughput_per_s"] * float(sys.argv[2]))))' \
   "$work/raw-peak.json" "$RATE_FRACTION")
 log "half rate: $rate requests/s for both"
-bench raw-rate "$work/raw.yaml" "$RATE_K" --rate "$rate"
-bench sluice-rate "$work/sluice.yaml" "$RATE_K" --rate "$rate"
+bench raw-rate "$work/raw.yaml" "$RATE_K" "$raw_pid" --rate "$rate"
+bench sluice-rate "$work/sluice.yaml" "$RATE_K" "$sluice_pid" --rate "$rate"
 
 load_after=$(cut -d ' ' -f 1-3 /proc/loadavg)
 python3 - "$work" "$K" "$C" "$DURATION" "$WARMUP" "$DATA" "$RATE_FRACTION" "$rate" \
-  "$load_before" "$load_after" "$(nproc)" "$DURABILITY" "$RATE_K" <<'PY'
+  "$load_before" "$load_after" "$(nproc)" "$DURABILITY" "$RATE_K" "$(getconf CLK_TCK)" \
+  "$duration_s" <<'PY'
 import json, sys
-work, k, c, duration, warmup, data, fraction, rate, before, after, cores, durability, rate_k = sys.argv[1:]
+(work, k, c, duration, warmup, data, fraction, rate, before, after, cores, durability, rate_k,
+ clk_tck, duration_s) = sys.argv[1:]
+
+def cpu_us_per_request(name, per_s):
+    # the server's CPU time over about the measured window, per request answered in it
+    try:
+        start, end = map(float, open(f"{work}/{name}.cpu").read().split())
+    except (OSError, ValueError):
+        return None
+    if per_s <= 0:
+        return None
+    return round((end - start) / float(clk_tck) / (per_s * float(duration_s)) * 1e6, 1)
 
 def run(name):
     r = json.load(open(f"{work}/{name}.json"))
     lat = r["latency_us"]
     return {"requests_per_s": round(r["throughput_per_s"], 1),
+            "server_cpu_us_per_request": cpu_us_per_request(name, r["throughput_per_s"]),
             "p50_us": round(lat["p50"], 1), "p99_us": round(lat["p99"], 1),
             "p99_9_us": round(lat["p99_9"], 1), "max_us": round(lat["max"], 1),
             "requests": r["requests"], "not_ok": r["requests"] - r["ok"],
