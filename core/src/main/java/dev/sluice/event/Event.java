@@ -55,6 +55,8 @@ public final class Event {
   private final String dataSchema;
   private final byte[] data;
   private final Map<String, String> extensions;
+  /** {@link #key()}, made once: it is looked up several times per event. */
+  private EventKey key;
 
   private Event(Builder b) {
     this.id = b.id;
@@ -160,7 +162,12 @@ public final class Event {
 
   /** {@code (source, id)}: what identifies this event. */
   public EventKey key() {
-    return new EventKey(source, id);
+    EventKey k = key;
+    if (k == null) {
+      k = new EventKey(source, id);
+      key = k; // racy but safe: EventKey is immutable, so any thread may compute it
+    }
+    return k;
   }
 
   @Override

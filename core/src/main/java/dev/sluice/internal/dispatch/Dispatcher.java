@@ -74,6 +74,7 @@ public final class Dispatcher implements EventSink {
   /** Starts the workers and the watchdog. */
   public void start() {
     running = true;
+    clock.tick(System.nanoTime()); // the tick clock read at construction may be long past
     lanes.values().forEach(ProcessorLane::start);
     watchdog.start();
   }

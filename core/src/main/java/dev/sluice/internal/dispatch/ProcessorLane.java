@@ -272,8 +272,9 @@ final class ProcessorLane {
       return true; // timed out or abandoned while queued
     }
     long left = task.senderDeadlineNanos - now;
-    if (left <= 0
-        || left <= EXACT_DEADLINE_CHECK_NANOS && task.senderDeadlineNanos - System.nanoTime() <= 0) {
+    boolean passed = left <= 0 || left <= EXACT_DEADLINE_CHECK_NANOS
+        && task.senderDeadlineNanos - System.nanoTime() <= 0;
+    if (passed) {
       task.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "the sender's deadline passed while the"
           + " event waited in processor '" + name + "' queue; it was not processed");
       return true;

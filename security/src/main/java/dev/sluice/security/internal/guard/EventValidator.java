@@ -52,22 +52,47 @@ public final class EventValidator {
 
   /** INVALID when an attribute is missing, too long, malformed or holds control characters. */
   public Optional<Result> checkAttributes(Event event) {
-    Optional<String> problem = attribute("id", event.id(), rules.maxIdBytes(),
-        "max-id-bytes")
-        .or(() -> attribute("source", event.source(), rules.maxSourceBytes(),
-            "max-source-bytes"))
-        .or(() -> attribute("type", event.type(), rules.maxTypeBytes(), "max-type-bytes"))
-        .or(() -> EventTypes.isWellFormed(event.type()) ? Optional.empty()
-            : Optional.of("'type' must be dot-separated segments of letters, digits, '-', '_'"
-                + " and ':', such as 'orders.created'; got '" + shorten(event.type()) + "'"))
-        .or(() -> event.subject().flatMap(v -> attribute("subject", v,
-            rules.maxAttributeBytes(), "max-attribute-bytes")))
-        .or(() -> event.dataContentType().flatMap(v -> attribute("datacontenttype", v,
-            rules.maxAttributeBytes(), "max-attribute-bytes")))
-        .or(() -> event.dataSchema().flatMap(v -> attribute("dataschema", v,
-            rules.maxAttributeBytes(), "max-attribute-bytes")))
-        .or(() -> extensions(event.extensions()));
-    return problem.map(p -> invalid(event, "INVALID_ATTRIBUTE", p));
+    Optional<String> problem = attributeProblem(event);
+    return problem.isEmpty() ? Optional.empty()
+        : Optional.of(invalid(event, "INVALID_ATTRIBUTE", problem.get()));
+  }
+
+  /** The first attribute problem, checked in a fixed order (one check per event and field). */
+  private Optional<String> attributeProblem(Event event) {
+    Optional<String> p = attribute("id", event.id(), rules.maxIdBytes(), "max-id-bytes");
+    if (p.isPresent()) {
+      return p;
+    }
+    p = attribute("source", event.source(), rules.maxSourceBytes(), "max-source-bytes");
+    if (p.isPresent()) {
+      return p;
+    }
+    p = attribute("type", event.type(), rules.maxTypeBytes(), "max-type-bytes");
+    if (p.isPresent()) {
+      return p;
+    }
+    if (!EventTypes.isWellFormed(event.type())) {
+      return Optional.of("'type' must be dot-separated segments of letters, digits, '-', '_'"
+          + " and ':', such as 'orders.created'; got '" + shorten(event.type()) + "'");
+    }
+    p = optionalAttribute("subject", event.subject());
+    if (p.isPresent()) {
+      return p;
+    }
+    p = optionalAttribute("datacontenttype", event.dataContentType());
+    if (p.isPresent()) {
+      return p;
+    }
+    p = optionalAttribute("dataschema", event.dataSchema());
+    if (p.isPresent()) {
+      return p;
+    }
+    return event.extensions().isEmpty() ? Optional.empty() : extensions(event.extensions());
+  }
+
+  private Optional<String> optionalAttribute(String name, Optional<String> value) {
+    return value.isEmpty() ? Optional.empty()
+        : attribute(name, value.get(), rules.maxAttributeBytes(), "max-attribute-bytes");
   }
 
   /** INVALID when the data is too large, of a refused content type, or not what it claims. */
@@ -245,40 +270,51 @@ public final class EventValidator {
    * control character or a lone surrogate (text that is not valid Unicode). One pass.
    */
   static Optional<String> attribute(String name, String value, int maxBytes, String key) {
-    String label = name.startsWith("extension") ? name : "'" + name + "'";
     if (value.isEmpty()) {
-      return Optional.of(label + " is empty");
+      return Optional.of(label(name) + " is empty");
     }
     long bytes = 0;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x20 || c == 0x7f) {
-        return Optional.of(label + " contains the control character U+"
+        return Optional.of(label(name) + " contains the control character U+"
             + String.format(Locale.ROOT, "%04X", (int) c) + " at position " + i
             + "; remove it");
       }
       if (Character.isHighSurrogate(c)) {
         if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-          return Optional.of(label + " is not valid Unicode (a lone surrogate at position " + i
-              + ")");
+          return Optional.of(label(name) + " is not valid Unicode (a lone surrogate at position "
+              + i + ")");
         }
         bytes += 4;
         i++;
       } else if (Character.isLowSurrogate(c)) {
-        return Optional.of(label + " is not valid Unicode (a lone surrogate at position " + i
-            + ")");
+        return Optional.of(label(name) + " is not valid Unicode (a lone surrogate at position "
+            + i + ")");
       } else {
         bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
       }
       if (bytes > maxBytes) {
-        return Optional.of(label + " is longer than the limit of " + maxBytes
+        return Optional.of(label(name) + " is longer than the limit of " + maxBytes
             + " bytes (security.validation." + key + ")");
       }
     }
     return Optional.empty();
   }
+  /** How a problem names an attribute: quoted, or as given for an extension. */
+  private static String label(String name) {
+    return name.startsWith("extension") ? name : "'" + name + "'";
+  }
+
 
   static Optional<String> utf8Problem(byte[] data) {
+    int i = 0;
+    while (i < data.length && data[i] >= 0) {
+      i++;
+    }
+    if (i == data.length) {
+      return Optional.empty(); // all ASCII, which is valid UTF-8 as it is: nothing to decode
+    }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
