@@ -30,6 +30,8 @@
 #                       its result written to the embedded H2 store), none (idempotency key and
 #                       result only) or memory (nothing of the event in the store: the server and
 #                       the transport alone, what the issue's target is about)
+#   CONCURRENCY         the echo processor's workers (default: the processor default, 8); a
+#                       processor that only computes needs no more than the cores
 #   SERVER_JAVA_OPTS    JVM options of both servers (default -Xms512m -Xmx512m)
 #   BENCH_JAVA_OPTS     JVM options of the load generator (default -Xms256m -Xmx256m)
 #   SKIP_BUILD=1        reuse the built distribution and benchmarks jar
@@ -166,6 +168,7 @@ admin:
 processors:
   - name: echo
     types: [example.echo]
+${CONCURRENCY:+    concurrency: $CONCURRENCY}
 EOF
 JAVA_OPTS="$SERVER_JAVA_OPTS" "$dist/bin/sluice" serve -c "$work/sluice.yaml" \
   >"$work/sluice.log" 2>&1 &
@@ -212,10 +215,10 @@ bench sluice-rate "$work/sluice.yaml" "$RATE_K" "$sluice_pid" --rate "$rate"
 load_after=$(cut -d ' ' -f 1-3 /proc/loadavg)
 python3 - "$work" "$K" "$C" "$DURATION" "$WARMUP" "$DATA" "$RATE_FRACTION" "$rate" \
   "$load_before" "$load_after" "$(nproc)" "$DURABILITY" "$RATE_K" "$(getconf CLK_TCK)" \
-  "$duration_s" <<'PY'
+  "$duration_s" "${CONCURRENCY:-default}" <<'PY'
 import json, sys
 (work, k, c, duration, warmup, data, fraction, rate, before, after, cores, durability, rate_k,
- clk_tck, duration_s) = sys.argv[1:]
+ clk_tck, duration_s, echo_concurrency) = sys.argv[1:]
 
 def cpu_us_per_request(name, per_s):
     # the server's CPU time over about the measured window, per request answered in it
@@ -249,7 +252,8 @@ p99_ratio = (sluice_r["p99_us"] / raw_r["p99_us"]
              if raw_r["p99_us"] > 0 and sluice_r["sustained"] else None)
 print(json.dumps({
     "params": {"concurrency": int(k), "connections": int(c), "duration": duration,
-               "warmup": warmup, "sluice_store_durability": durability, "data_bytes": len(data.encode()), "cores": int(cores),
+               "warmup": warmup, "sluice_store_durability": durability,
+               "sluice_echo_concurrency": echo_concurrency, "data_bytes": len(data.encode()), "cores": int(cores),
                "load_average_before": before, "load_average_after": after},
     "peak": {"raw": raw, "sluice": sluice,
              "throughput_ratio": round(throughput_ratio, 3)},
