@@ -1,6 +1,7 @@
 package dev.sluice.internal.logging;
 
 import dev.sluice.event.Event;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
@@ -71,13 +72,13 @@ public final class EventMdc implements AutoCloseable {
   }
 
   private static boolean installLazy() {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     // compare by name: Logback's classes are loaded only when Logback is the provider
-    if (!LoggerFactory.getILoggerFactory().getClass().getName()
-        .equals("ch.qos.logback.classic.LoggerContext")) {
+    if (!factory.getClass().getName().equals("ch.qos.logback.classic.LoggerContext")) {
       return false;
     }
     try {
-      return LogbackEventMdc.install(LoggerFactory.getILoggerFactory());
+      return LogbackEventMdc.install(factory);
     } catch (LinkageError e) {
       return false; // a Logback without the classes this needs: put the keys per event
     }

@@ -7,8 +7,8 @@ import dev.sluice.event.Event;
  * it can carry that event's id and type.
  *
  * <p>The event is a plain field that only this thread writes and reads: the worker sets it when
- * it takes an event (one store, no MDC call per event), and {@link EventMdc} copies it into the
- * SLF4J MDC only when something is actually logged.
+ * it takes an event (one store, no MDC call per event), and {@link LogbackEventMdc} copies it
+ * into the SLF4J MDC only when something is actually logged.
  */
 public final class EventThread extends Thread {
   private Event event;
@@ -18,10 +18,9 @@ public final class EventThread extends Thread {
     setDaemon(true);
   }
 
-  /** The event this thread is working on, when the current thread is a worker; else null. */
-  public static Event currentEvent() {
-    Thread thread = Thread.currentThread();
-    return thread instanceof EventThread ? ((EventThread) thread).event : null;
+  /** This thread only: the event it works on, or null. */
+  Event event() {
+    return event;
   }
 
   /** This thread only: the event it works on from now, or null when it has none. */

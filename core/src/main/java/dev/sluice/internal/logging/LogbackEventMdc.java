@@ -51,7 +51,7 @@ final class LogbackEventMdc extends TurboFilter implements LoggerContextListener
     Thread thread = Thread.currentThread();
     if (thread instanceof EventThread && logger != null
         && (level == null || level.isGreaterOrEqual(logger.getEffectiveLevel()))) {
-      sync(EventThread.currentEvent());
+      sync(((EventThread) thread).event());
     }
     return FilterReply.NEUTRAL;
   }

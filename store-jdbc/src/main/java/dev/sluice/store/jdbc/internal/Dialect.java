@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The SQL that differs between the databases the store runs on; everything else is standard SQL
@@ -12,6 +13,8 @@ import java.util.function.Predicate;
  * content: values always travel as parameters.
  */
 public abstract class Dialect {
+  /** A plain, unquoted SQL identifier. */
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
   /** The dialect for a JDBC URL, or an error naming the URLs that are supported. */
   public static Dialect forUrl(String url) {
@@ -39,12 +42,25 @@ public abstract class Dialect {
   /**
    * An INSERT of one row that does nothing (update count 0) when a row with the same
    * {@code key} exists. {@code values} are SQL fragments, {@code ?} or an expression; the key
-   * must be the first column.
+   * must be the first column. The table and columns must be plain identifiers.
    */
-  public abstract String insertIfAbsent(String table, List<String> columns, List<String> values);
+  public final String insertIfAbsent(String table, List<String> columns, List<String> values) {
+    checkIdentifiers(table, columns);
+    return insertIfAbsentSql(table, columns, values);
+  }
 
   /** An INSERT that replaces the row with the same {@code key}, the first column. */
-  public abstract String upsert(String table, List<String> columns, List<String> values);
+  public final String upsert(String table, List<String> columns, List<String> values) {
+    checkIdentifiers(table, columns);
+    return upsertSql(table, columns, values);
+  }
+
+  /** {@link #insertIfAbsent} in this database's SQL; identifiers already checked. */
+  protected abstract String insertIfAbsentSql(String table, List<String> columns,
+      List<String> values);
+
+  /** {@link #upsert} in this database's SQL; identifiers already checked. */
+  protected abstract String upsertSql(String table, List<String> columns, List<String> values);
 
   /** A query answering this connection's session id on the server (for KILL and the like). */
   public abstract String sessionIdQuery();
@@ -68,7 +84,8 @@ public abstract class Dialect {
   }
 
   /** A plain INSERT of one row; {@code values} as in {@link #insertIfAbsent}. */
-  public String insert(String table, List<String> columns, List<String> values) {
+  public final String insert(String table, List<String> columns, List<String> values) {
+    checkIdentifiers(table, columns);
     return "INSERT INTO " + table + " (" + join(columns) + ") VALUES (" + join(values) + ")";
   }
 
@@ -100,6 +117,21 @@ public abstract class Dialect {
       }
     }
     return false;
+  }
+
+  /**
+   * Refuses a table or column name that is not a plain identifier: statements are assembled
+   * from names, so only names that cannot carry SQL may go into them.
+   */
+  private static void checkIdentifiers(String table, List<String> columns) {
+    if (!IDENTIFIER.matcher(table).matches()) {
+      throw new IllegalArgumentException("not a plain table name: '" + table + "'");
+    }
+    for (String column : columns) {
+      if (!IDENTIFIER.matcher(column).matches()) {
+        throw new IllegalArgumentException("not a plain column name: '" + column + "'");
+      }
+    }
   }
 
   static String join(List<String> parts) {

@@ -17,7 +17,8 @@ final class H2Dialect extends Dialect {
   }
 
   @Override
-  public String insertIfAbsent(String table, List<String> columns, List<String> values) {
+  protected String insertIfAbsentSql(String table, List<String> columns,
+      List<String> values) {
     String key = columns.get(0);
     List<String> inserted = new ArrayList<>(values);
     inserted.set(0, "s." + key);
@@ -27,7 +28,7 @@ final class H2Dialect extends Dialect {
   }
 
   @Override
-  public String upsert(String table, List<String> columns, List<String> values) {
+  protected String upsertSql(String table, List<String> columns, List<String> values) {
     return "MERGE INTO " + table + " (" + join(columns) + ") KEY (" + columns.get(0) + ") VALUES ("
         + join(values) + ")";
   }

@@ -16,7 +16,8 @@ final class MySqlDialect extends Dialect {
   }
 
   @Override
-  public String insertIfAbsent(String table, List<String> columns, List<String> values) {
+  protected String insertIfAbsentSql(String table, List<String> columns,
+      List<String> values) {
     // Not INSERT IGNORE: that would also turn truncation and other errors into warnings.
     String key = columns.get(0);
     return "INSERT INTO " + table + " (" + join(columns) + ") VALUES (" + join(values)
@@ -24,7 +25,7 @@ final class MySqlDialect extends Dialect {
   }
 
   @Override
-  public String upsert(String table, List<String> columns, List<String> values) {
+  protected String upsertSql(String table, List<String> columns, List<String> values) {
     StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (")
         .append(join(columns)).append(") VALUES (").append(join(values))
         .append(") ON DUPLICATE KEY UPDATE ");

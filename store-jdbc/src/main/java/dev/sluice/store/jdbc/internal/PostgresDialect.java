@@ -17,13 +17,14 @@ final class PostgresDialect extends Dialect {
   }
 
   @Override
-  public String insertIfAbsent(String table, List<String> columns, List<String> values) {
+  protected String insertIfAbsentSql(String table, List<String> columns,
+      List<String> values) {
     return "INSERT INTO " + table + " (" + join(columns) + ") VALUES (" + join(values)
         + ") ON CONFLICT (" + columns.get(0) + ") DO NOTHING";
   }
 
   @Override
-  public String upsert(String table, List<String> columns, List<String> values) {
+  protected String upsertSql(String table, List<String> columns, List<String> values) {
     StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (")
         .append(join(columns)).append(") VALUES (").append(join(values))
         .append(") ON CONFLICT (").append(columns.get(0)).append(") DO UPDATE SET ");
