@@ -30,9 +30,17 @@
 #                       its result written to the embedded H2 store), none (idempotency key and
 #                       result only) or memory (nothing of the event in the store: the server and
 #                       the transport alone, what the issue's target is about)
+#   EXECUTION=inline    the echo processor's `execution`: inline (the default here: it runs on
+#                       the event loop that read the request, as a processor that never blocks
+#                       should) or workers (the engine's default: queued for worker threads,
+#                       two thread hand-offs per request)
 #   CONCURRENCY         the echo processor's workers (default: the processor default, 8); a
 #                       processor that only computes needs no more than the cores
-#   SERVER_JAVA_OPTS    JVM options of both servers (default -Xms512m -Xmx512m)
+#   SERVER_JAVA_OPTS    JVM options of both servers (default -Xms2g -Xmx2g). Sluice keeps the
+#                       last 100 000 results in memory for idempotency; with a 512 MB heap the
+#                       collector copied them from region to region and used a fifth of the
+#                       server's CPU. `sluice serve` itself leaves the heap to the JVM (a quarter
+#                       of the memory); 2 GB is pinned here so that runs compare across machines
 #   BENCH_JAVA_OPTS     JVM options of the load generator (default -Xms256m -Xmx256m)
 #   SKIP_BUILD=1        reuse the built distribution and benchmarks jar
 #   MVN_FLAGS=-o        flags for the build (e.g. offline)
@@ -50,7 +58,8 @@ DATA=${DATA:-'{"payload":"0123456789abcdef0123"}'}
 RATE_FRACTION=${RATE_FRACTION:-0.5}
 DURABILITY=${DURABILITY:-log}
 RATE_K=${RATE_K:-$((4 * K))}
-SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms512m -Xmx512m}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms2g -Xmx2g}
+EXECUTION=${EXECUTION:-inline}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms256m -Xmx256m}
 
 dist=$root/distribution/target/sluice
@@ -168,6 +177,7 @@ admin:
 processors:
   - name: echo
     types: [example.echo]
+    execution: $EXECUTION
 ${CONCURRENCY:+    concurrency: $CONCURRENCY}
 EOF
 JAVA_OPTS="$SERVER_JAVA_OPTS" "$dist/bin/sluice" serve -c "$work/sluice.yaml" \
@@ -215,10 +225,10 @@ bench sluice-rate "$work/sluice.yaml" "$RATE_K" "$sluice_pid" --rate "$rate"
 load_after=$(cut -d ' ' -f 1-3 /proc/loadavg)
 python3 - "$work" "$K" "$C" "$DURATION" "$WARMUP" "$DATA" "$RATE_FRACTION" "$rate" \
   "$load_before" "$load_after" "$(nproc)" "$DURABILITY" "$RATE_K" "$(getconf CLK_TCK)" \
-  "$duration_s" "${CONCURRENCY:-default}" <<'PY'
+  "$duration_s" "${CONCURRENCY:-default}" "$EXECUTION" "$SERVER_JAVA_OPTS" <<'PY'
 import json, sys
 (work, k, c, duration, warmup, data, fraction, rate, before, after, cores, durability, rate_k,
- clk_tck, duration_s, echo_concurrency) = sys.argv[1:]
+ clk_tck, duration_s, echo_concurrency, execution, server_java_opts) = sys.argv[1:]
 
 def cpu_us_per_request(name, per_s):
     # the server's CPU time over about the measured window, per request answered in it
@@ -253,7 +263,8 @@ p99_ratio = (sluice_r["p99_us"] / raw_r["p99_us"]
 print(json.dumps({
     "params": {"concurrency": int(k), "connections": int(c), "duration": duration,
                "warmup": warmup, "sluice_store_durability": durability,
-               "sluice_echo_concurrency": echo_concurrency, "data_bytes": len(data.encode()), "cores": int(cores),
+               "sluice_echo_concurrency": echo_concurrency,
+               "sluice_echo_execution": execution, "server_java_opts": server_java_opts, "data_bytes": len(data.encode()), "cores": int(cores),
                "load_average_before": before, "load_average_after": after},
     "peak": {"raw": raw, "sluice": sluice,
              "throughput_ratio": round(throughput_ratio, 3)},

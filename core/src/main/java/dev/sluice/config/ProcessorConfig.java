@@ -17,21 +17,31 @@ import java.util.Objects;
  * @param settings its {@code settings} map, read by the processor
  * @param retry how its retryable failures are retried
  * @param circuitBreaker when its calls are refused because it keeps failing
+ * @param execution which thread runs its events: its workers, or the one that delivered them
  */
 public record ProcessorConfig(String name, String processor, List<String> types, int concurrency,
     int queueCapacity, Duration timeout, Ordering ordering, Settings settings, RetryPolicy retry,
-    BreakerPolicy circuitBreaker) {
+    BreakerPolicy circuitBreaker, Execution execution) {
 
   /** A processor with the default retry and circuit breaker. */
   public ProcessorConfig(String name, String processor, List<String> types, int concurrency,
       int queueCapacity, Duration timeout, Ordering ordering, Settings settings) {
     this(name, processor, types, concurrency, queueCapacity, timeout, ordering, settings,
-        RetryPolicy.DEFAULT, BreakerPolicy.DEFAULT);
+        RetryPolicy.DEFAULT, BreakerPolicy.DEFAULT, Execution.WORKERS);
+  }
+
+  /** A processor run by its workers. */
+  public ProcessorConfig(String name, String processor, List<String> types, int concurrency,
+      int queueCapacity, Duration timeout, Ordering ordering, Settings settings, RetryPolicy retry,
+      BreakerPolicy circuitBreaker) {
+    this(name, processor, types, concurrency, queueCapacity, timeout, ordering, settings, retry,
+        circuitBreaker, Execution.WORKERS);
   }
 
   public ProcessorConfig {
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+    Objects.requireNonNull(execution, "execution");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(processor, "processor");
     types = List.copyOf(types);

@@ -18,7 +18,9 @@ import dev.sluice.event.Result;
  * configured {@code concurrency} calls run at once, so an implementation shared by all of them
  * must be thread-safe. Blocking is allowed: each call holds one worker. With
  * {@code ordering: partition-key}, calls for events with the same partition key never overlap
- * and run in arrival order.
+ * and run in arrival order. A processor that never blocks may be configured with
+ * {@code execution: inline}: {@code process} then runs on the thread that delivered the event
+ * (a transport's I/O thread), is not interrupted at its timeout, and must return quickly.
  *
  * <p><b>Failure.</b> A thrown exception becomes an {@code ERROR} result: a
  * {@link ProcessingException} keeps its code and retryability, any other exception gets the code

@@ -98,6 +98,17 @@ class ConfigProblemsTest {
   }
 
   @Test
+  void namesTheLineOfAMisspelledExecution() {
+    assertThat(problems("""
+        processors:
+          - name: echo
+            types: [ping]
+            execution: in-line
+        """)).containsExactly("line 4: processors[0].execution: expected one of workers, inline,"
+            + " got 'in-line'; did you mean 'inline'?");
+  }
+
+  @Test
   void acceptsEnumValuesInAnyCase() {
     assertThat(ConfigTesting.parse("""
         processors:

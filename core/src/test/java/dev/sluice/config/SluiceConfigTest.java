@@ -122,7 +122,16 @@ class SluiceConfigTest {
     assertThat(p.queueCapacity()).isEqualTo(1024);
     assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.ordering()).isEqualTo(Ordering.NONE);
+    assertThat(p.execution()).isEqualTo(Execution.WORKERS);
     assertThat(p.settings().keys()).isEmpty();
+  }
+
+  @Test
+  void aProcessorThatNeverBlocksMayRunInline() {
+    ProcessorConfig p = parse("processors:\n  - name: echo\n    types: [ping]\n"
+        + "    execution: inline\n").processors().get(0);
+
+    assertThat(p.execution()).isEqualTo(Execution.INLINE);
   }
 
   @Test

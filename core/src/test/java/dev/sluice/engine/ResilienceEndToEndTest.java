@@ -52,6 +52,8 @@ class ResilienceEndToEndTest {
   private static final AtomicBoolean DOWN = new AtomicBoolean();
   private static final AtomicInteger CALLS = new AtomicInteger();
   private static final AtomicInteger FAIL_FIRST = new AtomicInteger();
+  /** The thread of each call of the "recovering" processor, in order. */
+  private static final List<String> THREADS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final List<SluiceServer> servers = new ArrayList<>();
   private final ControllableStore store = new ControllableStore(Clock.systemUTC());
@@ -87,10 +89,16 @@ class ResilienceEndToEndTest {
       });
       // fails retryably the first FAIL_FIRST times it is called, then succeeds
       processor("recovering", (e, c) -> {
+        THREADS.add(Thread.currentThread().getName());
         if (CALLS.incrementAndGet() <= FAIL_FIRST.get()) {
           throw ProcessingException.retryable("BUSY", "busy, call " + CALLS.get());
         }
         return Result.ok(e.id(), "after " + CALLS.get() + " calls", "text/plain");
+      });
+      // fails on every call with a failure that is not retried
+      processor("refusing", (e, c) -> {
+        CALLS.incrementAndGet();
+        throw new ProcessingException("NO_SUCH_ACCOUNT", "account 7 does not exist");
       });
       processor("logging", (e, c) -> {
         c.logger().info("processing");
@@ -108,6 +116,7 @@ class ResilienceEndToEndTest {
     DOWN.set(false);
     CALLS.set(0);
     FAIL_FIRST.set(0);
+    THREADS.clear();
   }
 
   @AfterEach
@@ -353,5 +362,114 @@ class ResilienceEndToEndTest {
         .containsEntry("event.id", "m-1").containsEntry("event.type", "test.log");
     assertThat(appender.list.get(1).getMDCPropertyMap())
         .containsEntry("event.id", "m-2").containsEntry("event.type", "test.log.async");
+  }
+
+  @Test
+  void anInlineProcessorAnswersOnTheCallersThreadAndItsLogLinesCarryTheEvent() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: memory, memory: {address: resilience-inline-mdc}}
+        processors:
+          - {name: logging, types: [test.log], execution: inline}
+        """);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    Logger logger = (Logger) LoggerFactory.getLogger("sluice.processor.logging");
+    logger.addAppender(appender);
+    CompletableFuture<Result> answer;
+    try {
+      answer = submit(server, event("test.log", "i-1"));
+    } finally {
+      logger.detachAppender(appender);
+    }
+
+    // answered before submit returned: no queue, no other thread
+    assertThat(answer).isCompleted();
+    assertThat(answer.get().status()).isEqualTo(Status.OK);
+    assertThat(appender.list).singleElement().satisfies(line -> {
+      assertThat(line.getThreadName()).isEqualTo(Thread.currentThread().getName());
+      assertThat(line.getMDCPropertyMap())
+          .containsEntry("event.id", "i-1").containsEntry("event.type", "test.log");
+    });
+    // and the caller's thread keeps no trace of the event
+    assertThat(org.slf4j.MDC.get("event.id")).isNull();
+  }
+
+  @Test
+  void anInlineProcessorsRetriesRunOnItsWorkersWithTheConfiguredAttempts() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: memory, memory: {address: resilience-inline-retry}}
+        processors:
+          - name: recovering
+            types: [test.recovering]
+            execution: inline
+            retry: {max-attempts: 4, initial-backoff: 10ms, max-backoff: 50ms}
+        """);
+    FAIL_FIRST.set(2);
+
+    Result result = send(server, event("test.recovering", "ir-1"));
+
+    assertThat(result.status()).isEqualTo(Status.OK);
+    assertThat(result.dataAsString()).isEqualTo("after 3 calls");
+    assertThat(server.metrics().get("sluice.processor.retries").tag("processor", "recovering")
+        .counter().count()).isEqualTo(2.0);
+    // the first attempt on the caller's thread, the retries (which wait) on a worker
+    assertThat(THREADS).hasSize(3);
+    assertThat(THREADS.get(0)).isEqualTo(Thread.currentThread().getName());
+    assertThat(THREADS.subList(1, 3)).allMatch(t -> t.startsWith("sluice-recovering-"));
+    assertThat(store.memory.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void anInlineProcessorsEventIsDeadLetteredAfterAllItsAttempts() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: memory, memory: {address: resilience-inline-dead}}
+        processors:
+          - name: recovering
+            types: [test.recovering]
+            execution: inline
+            retry: {max-attempts: 3, initial-backoff: 10ms, max-backoff: 50ms}
+        """);
+    FAIL_FIRST.set(100);
+
+    Result result = send(server, event("test.recovering", "id-1"));
+
+    assertThat(result.status()).isEqualTo(Status.ERROR);
+    assertThat(result.errorMessage()).contains("busy, call 3");
+    assertThat(result.isDeadLettered()).isTrue();
+    assertThat(CALLS).hasValue(3);
+    assertThat(store.memory.deadLetters()).singleElement().satisfies(letter -> {
+      assertThat(letter.event().id()).isEqualTo("id-1");
+      assertThat(letter.attempts()).isEqualTo(3);
+    });
+  }
+
+  @Test
+  void anInlineProcessorThatThrowsIsDeadLetteredWithoutASecondCall() throws Exception {
+    SluiceServer server = start("""
+        transport: {type: memory, memory: {address: resilience-inline-throw}}
+        processors:
+          - {name: refusing, types: [test.refusing], execution: inline}
+        """);
+
+    Result result = send(server, event("test.refusing", "it-1"));
+
+    assertThat(result.status()).isEqualTo(Status.ERROR);
+    assertThat(result.errorCode()).contains("NO_SUCH_ACCOUNT");
+    assertThat(result.isDeadLettered()).isTrue();
+    assertThat(CALLS).hasValue(1);
+    assertThat(store.memory.deadLetters()).singleElement()
+        .satisfies(letter -> assertThat(letter.attempts()).isEqualTo(1));
+  }
+
+  @Test
+  void inlineExecutionOfAnAsynchronousProcessorIsAConfigurationError() {
+    assertThatThrownBy(() -> start("""
+        transport: {type: memory, memory: {address: resilience-inline-async}}
+        processors:
+          - {name: logging-async, types: [test.log.async], execution: inline}
+        """))
+        .isInstanceOf(dev.sluice.config.ConfigException.class)
+        .hasMessageContaining("processors[0].execution")
+        .hasMessageContaining("asynchronous");
   }
 }

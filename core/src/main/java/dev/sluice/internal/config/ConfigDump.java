@@ -56,6 +56,7 @@ public final class ConfigDump {
       m.put(QUEUE_CAPACITY.name(), p.queueCapacity());
       m.put(PROCESSOR_TIMEOUT.name(), PROCESSOR_TIMEOUT.print(p.timeout()));
       m.put(ORDERING.name(), ORDERING.print(p.ordering()));
+      m.put(EXECUTION.name(), EXECUTION.print(p.execution()));
       m.put(PROCESSOR_SETTINGS.name(), p.settings().toMap());
       Map<String, Object> retry = new LinkedHashMap<>();
       retry.put(MAX_ATTEMPTS.name(), p.retry().maxAttempts());

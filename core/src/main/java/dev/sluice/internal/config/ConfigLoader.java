@@ -221,7 +221,7 @@ public final class ConfigLoader {
     String plugin = Optional.ofNullable(v.get(PROCESSOR_PLUGIN)).orElse(name);
     return Optional.of(new ProcessorConfig(name, plugin, v.get(PROCESSOR_TYPES),
         v.get(CONCURRENCY), v.get(QUEUE_CAPACITY), v.get(PROCESSOR_TIMEOUT), v.get(ORDERING),
-        v.get(PROCESSOR_SETTINGS), retry, breaker));
+        v.get(PROCESSOR_SETTINGS), retry, breaker, v.get(EXECUTION)));
   }
 
   /** Binds a route and checks, as a separate step, that it names configured processors. */

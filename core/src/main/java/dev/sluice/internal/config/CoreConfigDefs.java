@@ -3,6 +3,7 @@ package dev.sluice.internal.config;
 import dev.sluice.config.BreakerPolicy;
 import dev.sluice.config.ConfigDef;
 import dev.sluice.config.ConfigKey;
+import dev.sluice.config.Execution;
 import dev.sluice.config.MergeMode;
 import dev.sluice.config.Ordering;
 import dev.sluice.config.RetryPolicy;
@@ -130,6 +131,17 @@ final class CoreConfigDefs {
       .defaultValue(Ordering.NONE)
       .doc("`partition-key` keeps events with the same partition key in arrival order"
           + " (different keys still run in parallel).");
+  static final ConfigKey<Execution> EXECUTION = ConfigKey.enumeration("execution",
+          Execution.class)
+      .defaultValue(Execution.WORKERS)
+      .doc("Which thread runs its events. `workers`: its own worker threads, fed by its queue;"
+          + " blocking is allowed. `inline`: the thread that delivered the event (the Netty"
+          + " event loop, the RabbitMQ or Kafka consumer thread), with no queue and no hand-off,"
+          + " for a processor that never blocks: it saves two thread hand-offs per event. Such a"
+          + " call is not interrupted at `timeout` (a warning is logged when it overran), and"
+          + " `concurrency` and `queue-capacity` apply only to what still goes to the workers:"
+          + " retries, dead letters and, with `ordering: partition-key`, an event whose key is"
+          + " busy. Not for asynchronous processors, whose calls hold no worker anyway.");
   static final ConfigKey<Settings> PROCESSOR_SETTINGS = ConfigKey.section("settings")
       .doc("Free-form settings read by the processor itself.");
   static final ConfigKey<Settings> PROCESSOR_RETRY = ConfigKey.section("retry")
@@ -142,7 +154,7 @@ final class CoreConfigDefs {
           "Each entry of the `processors` list runs one processor plugin.")
       .define(PROCESSOR_NAME).define(PROCESSOR_PLUGIN).define(PROCESSOR_TYPES)
       .define(CONCURRENCY).define(QUEUE_CAPACITY).define(PROCESSOR_TIMEOUT).define(ORDERING)
-      .define(PROCESSOR_SETTINGS).define(PROCESSOR_RETRY).define(PROCESSOR_BREAKER);
+      .define(EXECUTION).define(PROCESSOR_SETTINGS).define(PROCESSOR_RETRY).define(PROCESSOR_BREAKER);
 
   // --- processors[].retry
 

@@ -1,5 +1,6 @@
 package dev.sluice.internal.dispatch;
 
+import dev.sluice.config.Execution;
 import dev.sluice.config.Ordering;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
@@ -51,6 +52,9 @@ final class ProcessorLane {
    */
   private static final long EXACT_DEADLINE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** An inline call that overran its timeout is reported at most this often. */
+  private static final long OVERRUN_WARNING_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private final LaneSpec spec;
   private final String name;
   private final EventProcessor processor;
@@ -66,6 +70,11 @@ final class ProcessorLane {
   private final AtomicInteger depth = new AtomicInteger();
   /** Async stages running; a blocking lane counts its busy workers instead. */
   private final AtomicInteger asyncRunning = new AtomicInteger();
+  /** True when events run on the thread that submits them (execution: inline). */
+  private final boolean inline;
+  /** Inline calls running on the threads that submitted them. */
+  private final AtomicInteger inlineRunning = new AtomicInteger();
+  private volatile long lastOverrunWarning;
   private final KeySequencer sequencer;
   private final Semaphore asyncPermits;
   private final Set<Task> asyncInFlight;
@@ -87,6 +96,7 @@ final class ProcessorLane {
     this.asyncProcessor = processor instanceof AsyncEventProcessor
         ? (AsyncEventProcessor) processor : null;
     this.timeoutNanos = spec.timeout().toNanos();
+    this.inline = spec.execution() == Execution.INLINE && asyncProcessor == null;
     this.capacity = spec.queueCapacity();
     this.highWater = Math.max(1, capacity - capacity / 4);
     this.lowWater = capacity / 4;
@@ -137,15 +147,27 @@ final class ProcessorLane {
         return task;
       }
     }
+    return inline ? runInline(task) : enqueue(task, false);
+  }
+
+  /**
+   * Queues the task for the workers, or answers OVERLOADED when the queue is full. A task whose
+   * partition key is held already ({@code keyHeld}: an inline call handing the rest of its
+   * processing over) goes straight to the ready queue; any other waits behind its key.
+   */
+  private Task enqueue(Task task, boolean keyHeld) {
     int n = depth.incrementAndGet();
     if (n > capacity) {
       depth.decrementAndGet();
       task.fail(Status.OVERLOADED, "QUEUE_FULL", "processor '" + name + "' is overloaded: "
           + capacity + " events queued and " + running()
           + " running; retry later, or raise its queue-capacity or concurrency");
+      if (keyHeld) {
+        release(task);
+      }
       return task;
     }
-    String key = sequencer == null ? null : event.partitionKey().orElse(null);
+    String key = keyHeld || sequencer == null ? null : task.event.partitionKey().orElse(null);
     if (key == null) {
       ready.add(task);
     } else {
@@ -155,6 +177,81 @@ final class ProcessorLane {
       pressure.saturated(this);
     }
     return task;
+  }
+
+  /**
+   * Runs the event on the calling thread (execution: inline): no queue, no hand-off. Only what
+   * may wait goes to the workers: an event whose partition key is busy, and the rest of an
+   * event whose first attempt failed in a way that is retried or dead-lettered (see
+   * {@link WrappedProcessor#firstAttempt}). The call cannot be interrupted, so its timeout is
+   * not enforced; an overrun is logged.
+   */
+  private Task runInline(Task task) {
+    if (sequencer != null) {
+      String key = task.event.partitionKey().orElse(null);
+      if (key != null && !sequencer.tryStart(key)) {
+        return enqueue(task, false); // waits behind the event that holds its key
+      }
+    }
+    long start = System.nanoTime();
+    if (expiredBeforeStart(task, start)) {
+      release(task);
+      return task;
+    }
+    inlineRunning.incrementAndGet();
+    task.markStarted(start);
+    Event outer = EventMdc.inline(task.event);
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    if (previous != pluginLoader) {
+      thread.setContextClassLoader(pluginLoader);
+    }
+    Result result;
+    EventProcessor rest = null;
+    try {
+      if (gate != null) {
+        InlineAttempt attempt = gate.firstAttempt(task.event, contextFor(task));
+        rest = attempt.rest();
+        result = rest == null ? normalize(task, attempt.result()) : null;
+      } else {
+        result = normalize(task, processor.process(task.event, contextFor(task)));
+      }
+    } catch (Throwable t) {
+      result = failureFrom(task, t);
+    } finally {
+      if (thread.getContextClassLoader() != previous) {
+        thread.setContextClassLoader(previous);
+      }
+      EventMdc.inlineDone(outer);
+      inlineRunning.decrementAndGet();
+    }
+    long took = System.nanoTime() - start;
+    if (took > timeoutNanos) {
+      warnOverrun(took);
+    }
+    if (rest != null) {
+      task.handOff(rest);
+      if (stopped) {
+        abandon(task);
+        release(task);
+        return task;
+      }
+      return enqueue(task, true);
+    }
+    task.finish(result);
+    release(task);
+    return task;
+  }
+
+  private void warnOverrun(long took) {
+    long now = System.nanoTime();
+    if (now - lastOverrunWarning >= OVERRUN_WARNING_EVERY_NANOS || lastOverrunWarning == 0) {
+      lastOverrunWarning = now;
+      LOG.warn("processor '{}' runs inline and one call took {} ms, more than its timeout of {}"
+          + " ms; it held the transport's thread (and every connection on it) meanwhile and"
+          + " could not be interrupted. Set execution: workers for a processor that may block",
+          name, TimeUnit.NANOSECONDS.toMillis(took), spec.timeout().toMillis());
+    }
   }
 
   /**
@@ -297,7 +394,8 @@ final class ProcessorLane {
     }
     Result result;
     try {
-      result = normalize(task, processor.process(task.event, contextFor(task)));
+      EventProcessor call = task.rest == null ? processor : task.rest;
+      result = normalize(task, call.process(task.event, contextFor(task)));
     } catch (Throwable t) {
       result = failureFrom(task, t);
     } finally {
@@ -469,7 +567,7 @@ final class ProcessorLane {
 
   /** Nothing queued, held by a worker (even one waiting for an async permit) or running. */
   boolean isIdle() {
-    if (depth.get() != 0 || asyncRunning.get() != 0) {
+    if (depth.get() != 0 || asyncRunning.get() != 0 || inlineRunning.get() != 0) {
       return false;
     }
     for (Worker w : workers) {
@@ -484,12 +582,15 @@ final class ProcessorLane {
     return depth.get();
   }
 
-  /** Events being processed: held by a worker or, for an async processor, stages running. */
+  /**
+   * Events being processed: held by a worker or running inline or, for an async processor,
+   * stages running.
+   */
   int running() {
     if (asyncProcessor != null) {
       return asyncRunning.get();
     }
-    int n = 0;
+    int n = inlineRunning.get();
     for (Worker w : workers) {
       if (w.isBusy()) {
         n++;
@@ -579,6 +680,15 @@ final class ProcessorLane {
       } else {
         waiting.add(task);
       }
+    }
+
+    /** Holds the key for an event that runs now, unless another event holds it. */
+    synchronized boolean tryStart(String key) {
+      if (active.containsKey(key)) {
+        return false;
+      }
+      active.put(key, new ArrayDeque<>(2));
+      return true;
     }
 
     synchronized void done(String key) {

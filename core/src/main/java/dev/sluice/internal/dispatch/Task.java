@@ -3,6 +3,7 @@ package dev.sluice.internal.dispatch;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import dev.sluice.spi.EventProcessor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,11 @@ final class Task extends CompletableFuture<Result> {
   long timeoutFromNanos;
   /** For async processors: the stage to cancel on timeout. */
   volatile CompletableFuture<?> asyncStage;
+  /**
+   * What a worker calls instead of the lane's processor: the rest of an event whose first
+   * attempt ran inline ({@link #handOff}); null otherwise. Published by the queue.
+   */
+  EventProcessor rest;
 
   Task(ProcessorLane lane, Event event, long senderDeadlineNanos) {
     this.lane = lane;
@@ -55,6 +61,15 @@ final class Task extends CompletableFuture<Result> {
    */
   void markStarted(long nanos) {
     STARTED.setRelease(this, nanos | 1L);
+  }
+
+  /**
+   * The first attempt ran inline and {@code rest} is left for a worker: the task is queued
+   * again as not started, so the queue's deadline checks see it.
+   */
+  void handOff(EventProcessor rest) {
+    this.rest = rest;
+    STARTED.setRelease(this, 0L);
   }
 
   /** Completes unless already complete and counts it in the lane's meters; true if it did. */

@@ -1,6 +1,7 @@
 package dev.sluice.internal.engine;
 
 import dev.sluice.config.ConfigException;
+import dev.sluice.config.Execution;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.DependencyPolicy;
 import dev.sluice.health.HealthIndicator;
@@ -30,6 +31,7 @@ import dev.sluice.internal.services.InMemoryLockService;
 import dev.sluice.internal.services.InMemoryStateStore;
 import dev.sluice.plugin.Plugins;
 import dev.sluice.spi.EventClient;
+import dev.sluice.spi.AsyncEventProcessor;
 import dev.sluice.spi.EventProcessor;
 import dev.sluice.spi.EventSink;
 import dev.sluice.spi.EventSource;
@@ -133,11 +135,17 @@ public final class Engine {
                 + ". Put its plugin jar in the plugins directory or fix the name"));
         continue;
       }
+      if (pc.execution() == Execution.INLINE && processor.get() instanceof AsyncEventProcessor) {
+        problems.add(new ConfigProblem("processors[" + i + "].execution", 0,
+            "processor '" + pc.processor() + "' is asynchronous: its calls hold no worker, so"
+                + " execution: inline gains nothing; remove the execution key"));
+        continue;
+      }
       EventProcessor p = resilient.decorate(pc, processor.get());
       intake.watch(pc.name(), pc.types(),
           breakers.get(ResilientProcessors.breakerName(pc.name())));
       lanes.add(new LaneSpec(pc.name(), p, pc.concurrency(),
-          pc.queueCapacity(), pc.timeout(), pc.ordering(),
+          pc.queueCapacity(), pc.timeout(), pc.ordering(), pc.execution(),
           new SharedProcessorContext(pc.name(), pc.settings(),
               LoggerFactory.getLogger("sluice.processor." + pc.name()), metrics, emitter::emit,
               Optional.ofNullable(lockService), Optional.ofNullable(stateStore),

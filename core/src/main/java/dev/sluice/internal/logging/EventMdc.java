@@ -13,7 +13,9 @@ import org.slf4j.MDC;
  * the MDC at the moment a log call is made on a worker thread ({@link LogbackEventMdc}). With
  * any other SLF4J provider {@link #lazy()} is false and the lane puts the keys for every event
  * instead. Calls that start on other threads (asynchronous processors, retries after a backoff)
- * put them around the call with {@link #open}.
+ * put them around the call with {@link #open}. A processor that runs inline, on the thread that
+ * delivered the event, is bracketed by {@link #inline} and {@link #inlineDone}: under Logback the
+ * filter then copies the keys from a thread-local slot, again only when something is logged.
  */
 public final class EventMdc implements AutoCloseable {
   /** MDC key of the event id. */
@@ -22,6 +24,8 @@ public final class EventMdc implements AutoCloseable {
   public static final String TYPE = "event.type";
 
   private static final boolean LAZY = installLazy();
+  /** The event a thread that is not a worker runs inline, for the Logback filter. */
+  private static final ThreadLocal<InlineSlot> INLINE = ThreadLocal.withInitial(InlineSlot::new);
 
   private final String previousId;
   private final String previousType;
@@ -55,6 +59,57 @@ public final class EventMdc implements AutoCloseable {
   public static void clear() {
     MDC.remove(ID);
     MDC.remove(TYPE);
+  }
+
+  /**
+   * The current thread runs {@code event} inline until {@link #inlineDone}: what it logs
+   * meanwhile carries the event's keys.
+   *
+   * @return what to hand to {@link #inlineDone}: the event a worker thread was working on
+   */
+  public static Event inline(Event event) {
+    Thread thread = Thread.currentThread();
+    if (thread instanceof EventThread worker) {
+      Event outer = worker.event();
+      worker.workingOn(event);
+      return outer;
+    }
+    if (LAZY) {
+      INLINE.get().event = event;
+    } else {
+      put(event);
+    }
+    return null;
+  }
+
+  /** Ends {@link #inline}; {@code outer} is what it returned. */
+  public static void inlineDone(Event outer) {
+    Thread thread = Thread.currentThread();
+    if (thread instanceof EventThread worker) {
+      worker.workingOn(outer);
+      return;
+    }
+    if (LAZY) {
+      InlineSlot slot = INLINE.get();
+      slot.event = null;
+      if (slot.mdcSet) {
+        slot.mdcSet = false;
+        clear();
+      }
+    } else {
+      clear();
+    }
+  }
+
+  /** For the Logback filter: the slot of a thread that may be running an event inline. */
+  static InlineSlot inlineSlot() {
+    return INLINE.get();
+  }
+
+  /** What a thread that is not a worker runs inline, and whether the filter put MDC keys. */
+  static final class InlineSlot {
+    Event event;
+    boolean mdcSet;
   }
 
   @Override

@@ -14,7 +14,7 @@ import org.slf4j.Marker;
 /**
  * A Logback turbo filter that runs before every log call and, on a worker thread whose logger
  * is enabled for the call's level, makes the MDC hold the worker's current event (or nothing
- * when it has none). It never filters anything out. It stays installed when the configuration
+ * when it has none); on another thread, the event it runs inline, if any. It never filters anything out. It stays installed when the configuration
  * is reloaded: a reset removes turbo filters, and the listener adds it back.
  */
 final class LogbackEventMdc extends TurboFilter implements LoggerContextListener {
@@ -48,10 +48,20 @@ final class LogbackEventMdc extends TurboFilter implements LoggerContextListener
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format,
       Object[] params, Throwable t) {
+    if (logger == null
+        || level != null && !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
+      return FilterReply.NEUTRAL;
+    }
     Thread thread = Thread.currentThread();
-    if (thread instanceof EventThread && logger != null
-        && (level == null || level.isGreaterOrEqual(logger.getEffectiveLevel()))) {
+    if (thread instanceof EventThread) {
       sync(((EventThread) thread).event());
+    } else {
+      // a thread running an event inline; any other thread's MDC is left as it is
+      EventMdc.InlineSlot slot = EventMdc.inlineSlot();
+      if (slot.event != null) {
+        sync(slot.event);
+        slot.mdcSet = true;
+      }
     }
     return FilterReply.NEUTRAL;
   }

@@ -57,17 +57,36 @@ final class DeadLetteringProcessor extends ProcessorDecorator {
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw e; // cut short by a timeout or a stop: the lane has answered already
-      }
-      DeadLetter letter = letter(event, e);
-      try {
-        store.deadLetter(letter).toCompletableFuture().get();
-      } catch (ExecutionException stored) {
-        notStored(letter, stored.getCause());
-      }
-      return letter.failure().asDeadLettered();
+      return deadLettered(event, e);
     }
+  }
+
+  /**
+   * As {@link #process}, when the first attempt was made elsewhere (inline) and failed: the
+   * retries that are left, then the dead letter if the event still fails.
+   */
+  Result afterFirstAttempt(RetryingProcessor retrying, Event event, ProcessorContext context,
+      Result failed, Exception thrown) throws Exception {
+    try {
+      return retrying.afterFirstAttempt(event, context, failed, thrown);
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      return deadLettered(event, e);
+    }
+  }
+
+  private Result deadLettered(Event event, Exception e) throws Exception {
+    if (Thread.currentThread().isInterrupted()) {
+      throw e; // cut short by a timeout or a stop: the lane has answered already
+    }
+    DeadLetter letter = letter(event, e);
+    try {
+      store.deadLetter(letter).toCompletableFuture().get();
+    } catch (ExecutionException stored) {
+      notStored(letter, stored.getCause());
+    }
+    return letter.failure().asDeadLettered();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.sluice.internal.resilience;
 import dev.sluice.config.ProcessorConfig;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
+import dev.sluice.internal.dispatch.InlineAttempt;
 import dev.sluice.internal.dispatch.WrappedProcessor;
 import dev.sluice.internal.logging.EventMdc;
 import dev.sluice.spi.AsyncEventProcessor;
@@ -68,13 +69,13 @@ public final class ResilientProcessors {
     Counter deadLetters = Counter.builder("sluice.processor.dead.letters")
         .tag("processor", name).description("events given up on and kept as dead letters")
         .register(meters);
-    EventProcessor retrying = new RetryingProcessor(breaking, name, config.retry(), clock,
+    RetryingProcessor retrying = new RetryingProcessor(breaking, name, config.retry(), clock,
         d -> Thread.sleep(d.toMillis()), scheduler, retries);
     DeadLetteringProcessor outer = new DeadLetteringProcessor(retrying, name, store, clock,
         deadLetters);
     Resilient wrapper = plugin instanceof AsyncEventProcessor
-        ? new AsyncResilient(plugin, breaking, outer, name, meters)
-        : new Resilient(plugin, breaking, outer, name, meters);
+        ? new AsyncResilient(plugin, breaking, retrying, outer, name, meters)
+        : new Resilient(plugin, breaking, retrying, outer, name, meters);
     return wrapper;
   }
 
@@ -82,14 +83,17 @@ public final class ResilientProcessors {
   private static class Resilient implements EventProcessor, WrappedProcessor {
     final EventProcessor plugin;
     final CircuitBreakingProcessor breaking;
-    final ProcessorDecorator pipeline;
+    final RetryingProcessor retrying;
+    final DeadLetteringProcessor pipeline;
     final LongAdder events = new LongAdder();
     final Timer duration;
 
     Resilient(EventProcessor plugin, CircuitBreakingProcessor breaking,
-        ProcessorDecorator pipeline, String name, MeterRegistry meters) {
+        RetryingProcessor retrying, DeadLetteringProcessor pipeline, String name,
+        MeterRegistry meters) {
       this.plugin = plugin;
       this.breaking = breaking;
+      this.retrying = retrying;
       this.pipeline = pipeline;
       io.micrometer.core.instrument.FunctionCounter.builder("sluice.processor.events", events,
               LongAdder::sum)
@@ -121,6 +125,36 @@ public final class ResilientProcessors {
       }
     }
 
+    /**
+     * The breaker's call alone; a result that the retries would not touch is the answer, and
+     * anything else (a retryable result, a throw) goes on, on a worker, where the retries and
+     * the dead letter would have taken it. The duration counts both parts.
+     */
+    @Override
+    public InlineAttempt firstAttempt(Event event, ProcessorContext context) {
+      long start = System.nanoTime();
+      Result result;
+      try {
+        result = breaking.process(event, context);
+      } catch (Exception e) {
+        return InlineAttempt.handOff((ev, ctx) -> rest(start, ev, ctx, null, e));
+      }
+      if (RetryingProcessor.isRetryable(result)) {
+        return InlineAttempt.handOff((ev, ctx) -> rest(start, ev, ctx, result, null));
+      }
+      duration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      return InlineAttempt.settled(result);
+    }
+
+    private Result rest(long start, Event event, ProcessorContext context, Result failed,
+        Exception thrown) throws Exception {
+      try {
+        return pipeline.afterFirstAttempt(retrying, event, context, failed, thrown);
+      } finally {
+        duration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    }
+
     @Override
     public String toString() {
       return "resilient " + plugin;
@@ -130,8 +164,14 @@ public final class ResilientProcessors {
   /** The wrapper the lane sees, for asynchronous processors. */
   private static final class AsyncResilient extends Resilient implements AsyncEventProcessor {
     AsyncResilient(EventProcessor plugin, CircuitBreakingProcessor breaking,
-        ProcessorDecorator pipeline, String name, MeterRegistry meters) {
-      super(plugin, breaking, pipeline, name, meters);
+        RetryingProcessor retrying, DeadLetteringProcessor pipeline, String name,
+        MeterRegistry meters) {
+      super(plugin, breaking, retrying, pipeline, name, meters);
+    }
+
+    @Override
+    public InlineAttempt firstAttempt(Event event, ProcessorContext context) {
+      throw new UnsupportedOperationException("an asynchronous processor does not run inline");
     }
 
     @Override

@@ -68,8 +68,34 @@ final class RetryingProcessor extends ProcessorDecorator {
 
   @Override
   public Result process(Event event, ProcessorContext context) throws Exception {
-    Instant first = null;
-    for (int attempt = 1; ; attempt++) {
+    return attemptsFrom(1, null, event, context);
+  }
+
+  /**
+   * The retries after a first attempt made elsewhere (on the thread that delivered the event)
+   * that returned the retryable result {@code failed} or threw {@code thrown}; on this thread.
+   * A failure that is not retried is thrown, as {@link #process} would have.
+   */
+  Result afterFirstAttempt(Event event, ProcessorContext context, Result failed,
+      Exception thrown) throws Exception {
+    Result failure = failed;
+    ProcessingException retryable = null;
+    if (thrown != null) {
+      if (!(thrown instanceof ProcessingException pe) || !pe.isRetryable()) {
+        throw thrown;
+      }
+      retryable = pe;
+      failure = Result.failure(event.id(), Status.ERROR, pe.code(), pe.getMessage());
+    }
+    Instant first = clock.instant();
+    backOff(event, context, 1, first, first, failure, retryable);
+    return attemptsFrom(2, first, event, context);
+  }
+
+  private Result attemptsFrom(int from, Instant firstFailure, Event event,
+      ProcessorContext context) throws Exception {
+    Instant first = firstFailure;
+    for (int attempt = from; ; attempt++) {
       Result failed;
       ProcessingException thrown = null;
       try {
@@ -87,14 +113,20 @@ final class RetryingProcessor extends ProcessorDecorator {
       }
       Instant now = clock.instant();
       first = first == null ? now : first;
-      Duration wait = nextWait(attempt, now, context.deadline());
-      if (wait == null) {
-        throw new RetriesExhaustedException(failed, attempt, first, now, thrown);
-      }
-      logRetry(event, attempt, failed, wait);
-      retries.increment();
-      sleeper.sleep(wait);
+      backOff(event, context, attempt, first, now, failed, thrown);
     }
+  }
+
+  /** Waits before the attempt after {@code attempt}, or throws when there is none. */
+  private void backOff(Event event, ProcessorContext context, int attempt, Instant first,
+      Instant now, Result failed, ProcessingException thrown) throws Exception {
+    Duration wait = nextWait(attempt, now, context.deadline());
+    if (wait == null) {
+      throw new RetriesExhaustedException(failed, attempt, first, now, thrown);
+    }
+    logRetry(event, attempt, failed, wait);
+    retries.increment();
+    sleeper.sleep(wait);
   }
 
   @Override

@@ -1,0 +1,175 @@
+package dev.sluice.internal.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.config.Execution;
+import dev.sluice.config.MergeMode;
+import dev.sluice.config.Ordering;
+import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
+import dev.sluice.spi.EventProcessor;
+import dev.sluice.spi.ProcessorContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code execution: inline}: events run on the thread that submits them, and only what may
+ * wait goes to the lane's workers: an event whose partition key is busy, and the rest of an
+ * event whose first attempt asked for it.
+ */
+class InlineExecutionTest {
+  private static final Duration LONG = Duration.ofSeconds(30);
+  private final List<Dispatcher> started = new ArrayList<>();
+  private final CountDownLatch gate = new CountDownLatch(1);
+
+  @AfterEach
+  void stopAll() {
+    gate.countDown();
+    started.forEach(d -> d.drain(Duration.ofSeconds(5)));
+  }
+
+  private Dispatcher start(EventProcessor p, int concurrency, int capacity, Ordering ordering) {
+    LaneSpec spec = new LaneSpec("lane", p, concurrency, capacity, LONG, ordering,
+        Execution.INLINE, new SharedProcessorContext("lane", null,
+            LoggerFactory.getLogger("lane"), new SimpleMeterRegistry(),
+            e -> CompletableFuture.completedFuture(null), Optional.empty(), Optional.empty(),
+            Optional.empty()));
+    Dispatcher d = new Dispatcher(List.of(spec),
+        List.of(new RoutePlan("*", List.of("lane"), MergeMode.ALL, LONG)),
+        new SimpleMeterRegistry());
+    d.start();
+    started.add(d);
+    return d;
+  }
+
+  private static Event keyed(String id, String key) {
+    return Event.builder().id(id).source("/test").type("t").partitionKey(key).build();
+  }
+
+  private static Instant later() {
+    return Instant.now().plus(LONG);
+  }
+
+  /** Submits on a thread of its own, since an inline call blocks its caller. */
+  private static CompletableFuture<Result> submitElsewhere(Dispatcher d, Event e) {
+    return CompletableFuture.supplyAsync(() -> d.submit(e, later()))
+        .thenCompose(f -> f);
+  }
+
+  @Test
+  void sameKeyWaitsForTheCallThatHoldsItWhileOtherKeysRunAtOnceOnTheCaller() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    Dispatcher d = start((e, c) -> {
+      order.add(e.id());
+      threads.add(Thread.currentThread().getName());
+      if (e.id().equals("a1")) {
+        firstStarted.countDown();
+        gate.await();
+      }
+      return Result.ok(e.id());
+    }, 2, 16, Ordering.PARTITION_KEY);
+
+    CompletableFuture<Result> a1 = submitElsewhere(d, keyed("a1", "k"));
+    assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Result> a2 = d.submit(keyed("a2", "k"), later());
+    CompletableFuture<Result> b1 = d.submit(keyed("b1", "j"), later());
+
+    assertThat(a2).isNotDone(); // behind a1, which holds key k
+    assertThat(b1).isCompleted(); // another key: ran on this thread at once
+    gate.countDown();
+
+    assertThat(a1.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
+    assertThat(a2.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
+    assertThat(order).containsExactly("a1", "b1", "a2");
+    assertThat(threads.get(1)).isEqualTo(Thread.currentThread().getName());
+    assertThat(threads.get(2)).startsWith("sluice-lane-"); // a queued event goes to a worker
+  }
+
+  @Test
+  void aRunningInlineCallCountsAsInFlightAndADrainWaitsForIt() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Dispatcher d = start((e, c) -> {
+      running.countDown();
+      gate.await();
+      return Result.ok(e.id());
+    }, 1, 16, Ordering.NONE);
+
+    CompletableFuture<Result> answer = submitElsewhere(d, keyed("e-1", "k"));
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(d.isIdle()).isFalse();
+    assertThat(d.load().get("lane")).containsExactly(0, 1); // nothing queued, one running
+    gate.countDown();
+    assertThat(d.drain(Duration.ofSeconds(10)).isClean()).isTrue();
+    assertThat(answer.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
+  }
+
+  @Test
+  void theRestOfAFirstAttemptRunsOnAWorkerAndAFullQueueRefusesIt() throws Exception {
+    List<String> restThreads = new CopyOnWriteArrayList<>();
+    CountDownLatch restStarted = new CountDownLatch(1);
+    EventProcessor rest = (e, c) -> {
+      restThreads.add(Thread.currentThread().getName());
+      restStarted.countDown();
+      gate.await();
+      return Result.ok(e.id(), "after the first attempt", "text/plain");
+    };
+    Dispatcher d = start(new HandingOff(rest), 1, 1, Ordering.NONE);
+
+    CompletableFuture<Result> first = d.submit(keyed("e-1", "k1"), later()); // the worker's
+    assertThat(restStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Result> second = d.submit(keyed("e-2", "k2"), later()); // queued
+    CompletableFuture<Result> third = d.submit(keyed("e-3", "k3"), later()); // no room
+
+    assertThat(third.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.OVERLOADED);
+    assertThat(third.get().errorCode()).contains("QUEUE_FULL");
+    gate.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).dataAsString())
+        .isEqualTo("after the first attempt");
+    assertThat(second.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
+    assertThat(restThreads).hasSize(2).allMatch(t -> t.startsWith("sluice-lane-"));
+  }
+
+  /** A wrapped processor whose first attempt always leaves the rest to a worker. */
+  private static final class HandingOff implements EventProcessor, WrappedProcessor {
+    private final EventProcessor rest;
+
+    HandingOff(EventProcessor rest) {
+      this.rest = rest;
+    }
+
+    @Override
+    public Result process(Event event, ProcessorContext context) {
+      throw new AssertionError("an inline lane makes the first attempt through firstAttempt");
+    }
+
+    @Override
+    public EventProcessor plugin() {
+      return this;
+    }
+
+    @Override
+    public Result refuse(Event event) {
+      return null;
+    }
+
+    @Override
+    public InlineAttempt firstAttempt(Event event, ProcessorContext context) {
+      return InlineAttempt.handOff(rest);
+    }
+  }
+}
