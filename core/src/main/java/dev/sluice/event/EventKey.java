@@ -12,6 +12,18 @@ public record EventKey(String source, String id) {
     Objects.requireNonNull(id, "id");
   }
 
+  // written out rather than generated: these run for every event's idempotency lookup, and
+  // String caches its own hash
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof EventKey k && id.equals(k.id) && source.equals(k.source);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * source.hashCode() + id.hashCode();
+  }
+
   @Override
   public String toString() {
     return source + "#" + id;

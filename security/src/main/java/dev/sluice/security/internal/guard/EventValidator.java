@@ -16,6 +16,7 @@ import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
@@ -35,6 +36,8 @@ public final class EventValidator {
   private static final int MAX_ERRORS_SHOWN = 3;
 
   private final ValidationRules rules;
+  /** Parsers for the well-formedness scan, made without a mapper's per-call context. */
+  private final JsonFactory factory;
   private final JsonMapper json;
 
   public EventValidator(ValidationRules rules) {
@@ -47,6 +50,7 @@ public final class EventValidator {
             .build())
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
+    this.factory = factory;
     this.json = JsonMapper.builder(factory).build();
   }
 
@@ -154,7 +158,7 @@ public final class EventValidator {
     }
     try {
       if (typeRules == null) {
-        try (JsonParser parser = json.createParser(data)) {
+        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), data)) {
           scan(parser);
         }
         return Optional.empty();
