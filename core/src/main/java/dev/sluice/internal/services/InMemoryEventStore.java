@@ -9,7 +9,6 @@ import dev.sluice.spi.EventStore;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,9 @@ import java.util.concurrent.CompletionStage;
  * Idempotent results kept in memory for one server: completed results are remembered for a
  * retention period, up to a maximum number of entries (oldest forgotten first), so memory stays
  * bounded. Dead letters are kept up to a bound too. Nothing survives a restart.
+ *
+ * <p>Events in progress are kept whole (for {@link #incomplete}); completed results are kept
+ * compactly, one array each, in {@link CompletedResults}.
  */
 public final class InMemoryEventStore implements EventStore {
   /** How often completed entries past their retention are looked for. */
@@ -28,13 +30,14 @@ public final class InMemoryEventStore implements EventStore {
   private final Clock clock;
   private final long retentionMillis;
   private final int maxEntries;
-  /** Insertion order, so the eldest is first; the bound is kept on every insert. */
-  private final LinkedHashMap<EventKey, Entry> entries = new LinkedHashMap<>() {
+  /** Events admitted and not yet completed or released, eldest first; bounded as well. */
+  private final LinkedHashMap<EventKey, Event> inProgress = new LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<EventKey, Entry> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<EventKey, Event> eldest) {
       return size() > maxEntries;
     }
   };
+  private final CompletedResults completed;
   private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
   private long lastExpiryScan;
 
@@ -42,6 +45,7 @@ public final class InMemoryEventStore implements EventStore {
     this.clock = clock;
     this.retentionMillis = retentionMillis;
     this.maxEntries = maxEntries;
+    this.completed = new CompletedResults(maxEntries);
   }
 
   @Override
@@ -57,32 +61,28 @@ public final class InMemoryEventStore implements EventStore {
       forgetExpired(now);
     }
     EventKey key = event.key();
-    Entry e = entries.get(key);
-    if (e == null) {
-      entries.put(key, new Entry(event, now));
-      return CompletableFuture.completedFuture(Admission.fresh());
+    if (inProgress.containsKey(key)) {
+      return CompletableFuture.completedFuture(Admission.inProgress());
     }
-    return CompletableFuture.completedFuture(e.result == null
-        ? Admission.inProgress() : Admission.completed(e.result));
+    Result result = completed.get(key);
+    if (result != null) {
+      return CompletableFuture.completedFuture(Admission.completed(result));
+    }
+    inProgress.put(key, event);
+    return CompletableFuture.completedFuture(Admission.fresh());
   }
 
   @Override
   public synchronized CompletionStage<Void> complete(EventKey key, Result result) {
-    Entry e = entries.get(key);
-    if (e != null) {
-      e.result = result;
-      e.event = null; // only in-progress events are kept whole, for recovery
-      e.at = clock.millis();
+    if (inProgress.remove(key) != null) {
+      completed.put(key, result, clock.millis());
     }
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
   public synchronized CompletionStage<Void> release(EventKey key) {
-    Entry e = entries.get(key);
-    if (e != null && e.result == null) {
-      entries.remove(key);
-    }
+    inProgress.remove(key);
     return CompletableFuture.completedFuture(null);
   }
 
@@ -102,37 +102,20 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public synchronized List<Event> incomplete(int max) {
     List<Event> out = new ArrayList<>();
-    for (Entry e : entries.values()) {
-      if (e.result == null && out.size() < max) {
-        out.add(e.event);
+    for (Event e : inProgress.values()) {
+      if (out.size() >= max) {
+        break;
       }
+      out.add(e);
     }
     return out;
   }
 
-  /**
-   * Forgets completed entries past their retention, eldest first, stopping at the first one
-   * that is still kept (later ones were admitted after it).
-   */
+  /** Forgets completed results past their retention, eldest first. */
   private void forgetExpired(long now) {
-    Iterator<Entry> it = entries.values().iterator();
-    while (it.hasNext()) {
-      Entry oldest = it.next();
-      if (oldest.result == null || now - oldest.at <= retentionMillis) {
-        return;
-      }
-      it.remove();
-    }
-  }
-
-  private static final class Entry {
-    Event event;
-    Result result;
-    long at;
-
-    Entry(Event event, long at) {
-      this.event = event;
-      this.at = at;
+    long eldest;
+    while ((eldest = completed.eldestMillis()) >= 0 && now - eldest > retentionMillis) {
+      completed.removeEldest();
     }
   }
 }

@@ -1,0 +1,168 @@
+package dev.sluice.internal.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.event.Event;
+import dev.sluice.event.EventKey;
+import dev.sluice.event.Result;
+import dev.sluice.event.Status;
+import dev.sluice.spi.Admission;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class InMemoryEventStoreTest {
+  private final MutableClock clock = new MutableClock();
+
+  private static Event event(String id) {
+    return Event.builder().id(id).source("/orders").type("t").build();
+  }
+
+  private static Admission admit(InMemoryEventStore store, Event e) {
+    return store.admit(e).toCompletableFuture().join();
+  }
+
+  @Test
+  void aRepeatGetsTheStoredResultWithEveryPart() {
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 100);
+    Result ok = Result.ok("a", new byte[] {0, 1, (byte) 0xff}, "application/octet-stream");
+    Result failed = Result.failure("b", Status.ERROR, "NO_SUCH_ACCOUNT", "account 7 — gone")
+        .asDeadLettered();
+    Result bare = Result.ok("c");
+    for (Result r : new Result[] {ok, failed, bare}) {
+      assertThat(admit(store, event(r.eventId())).kind()).isEqualTo(Admission.Kind.NEW);
+      store.complete(new EventKey("/orders", r.eventId()), r);
+    }
+
+    for (Result r : new Result[] {ok, failed, bare}) {
+      Admission again = admit(store, event(r.eventId()));
+      assertThat(again.kind()).isEqualTo(Admission.Kind.COMPLETED);
+      assertThat(again.result()).contains(r);
+      assertThat(again.result().orElseThrow().isDeadLettered()).isEqualTo(r.isDeadLettered());
+    }
+  }
+
+  @Test
+  void anEventInProgressIsAnsweredSoUntilCompletedOrReleased() {
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 100);
+    Event e = event("p-1");
+    admit(store, e);
+
+    assertThat(admit(store, e).kind()).isEqualTo(Admission.Kind.IN_PROGRESS);
+    assertThat(store.incomplete(10)).containsExactly(e);
+    store.release(e.key());
+    assertThat(store.incomplete(10)).isEmpty();
+    assertThat(admit(store, e).kind()).isEqualTo(Admission.Kind.NEW);
+  }
+
+  @Test
+  void keepsTheNewestResultsUpToItsBoundAndForgetsThemAfterTheRetention() {
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 3);
+    for (int i = 1; i <= 5; i++) {
+      Event e = event("e-" + i);
+      admit(store, e);
+      store.complete(e.key(), Result.ok(e.id()));
+      clock.advance(1_000);
+    }
+
+    assertThat(admit(store, event("e-3")).kind()).isEqualTo(Admission.Kind.COMPLETED);
+    assertThat(admit(store, event("e-5")).kind()).isEqualTo(Admission.Kind.COMPLETED);
+    assertThat(admit(store, event("e-2")).kind()).isEqualTo(Admission.Kind.NEW); // forgotten
+    clock.advance(61_000);
+    assertThat(admit(store, event("e-5")).kind()).isEqualTo(Admission.Kind.NEW); // expired
+  }
+
+  @Test
+  void theCompactTableAgreesWithAMapUnderRandomInsertsReplacementsAndEvictions() {
+    int max = 64;
+    CompletedResults table = new CompletedResults(max);
+    Map<EventKey, Result> model = new LinkedHashMap<>();
+    Random random = new Random(7);
+    for (int op = 0; op < 50_000; op++) {
+      // few distinct keys, so replacements, and collisions of String hashes ("Aa" and "BB")
+      String id = (random.nextBoolean() ? "Aa" : "BB") + random.nextInt(200);
+      EventKey key = new EventKey("/s", id);
+      Result result = Result.ok(id, "op " + op, "text/plain");
+      table.put(key, result, op);
+      model.remove(key);
+      model.put(key, result);
+      while (model.size() > max) {
+        model.remove(model.keySet().iterator().next());
+      }
+      if (op % 97 == 0) {
+        for (int i = 0; i < 200; i++) {
+          for (String prefix : new String[] {"Aa", "BB"}) {
+            EventKey probe = new EventKey("/s", prefix + i);
+            Result stored = table.get(probe);
+            if (stored != null) {
+              // a replaced key may be forgotten early (its stale copy holds a ring place),
+              // but what is answered is always the newest result
+              assertThat(stored).isEqualTo(model.get(probe));
+            }
+          }
+        }
+      }
+    }
+    assertThat(table.size()).isLessThanOrEqualTo(max);
+    EventKey last = model.keySet().stream().reduce((x, y) -> y).orElseThrow();
+    assertThat(table.get(last)).isEqualTo(model.get(last));
+  }
+
+  @Test
+  void withDistinctKeysTheTableHoldsExactlyTheNewestOnes() {
+    int max = 50;
+    CompletedResults table = new CompletedResults(max);
+    int total = 5_000;
+    for (int n = 0; n < total; n++) {
+      // "Aa" and "BB" have the same String hash: long probe runs, and shifts on removal
+      String id = (n % 2 == 0 ? "Aa" : "BB") + (n / 2);
+      table.put(new EventKey("/s", id), Result.ok(id), n);
+      if (n % 101 == 0 || n == total - 1) {
+        for (int m = Math.max(0, n - 2 * max); m <= n; m++) {
+          String probe = (m % 2 == 0 ? "Aa" : "BB") + (m / 2);
+          Result stored = table.get(new EventKey("/s", probe));
+          if (n - m < max) {
+            assertThat(stored).as("result %d after %d puts", m, n + 1).isEqualTo(Result.ok(probe));
+          } else {
+            assertThat(stored).as("result %d after %d puts", m, n + 1).isNull();
+          }
+        }
+      }
+    }
+    assertThat(table.size()).isEqualTo(max);
+    assertThat(table.eldestMillis()).isEqualTo(total - max);
+  }
+
+  private static final class MutableClock extends Clock {
+    private long millis = Instant.parse("2026-11-27T12:00:00Z").toEpochMilli();
+
+    void advance(long by) {
+      millis += by;
+    }
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}
