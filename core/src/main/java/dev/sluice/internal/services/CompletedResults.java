@@ -4,49 +4,78 @@ import dev.sluice.event.EventKey;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Completed results by event key, oldest forgotten first, each kept as one byte array that holds
- * the key, the time it was stored and the whole result.
+ * Completed results by event key, oldest forgotten first, kept as encoded records in one
+ * growing byte array (a ring) rather than as objects.
  *
- * <p>Why not a map of objects: an idempotency window of 100 000 results held about eleven
- * objects per result (map entry, key, strings and their arrays, result, data). At a high event
- * rate the whole window is younger than the collector's young generation, so every young
- * collection copied all of it, object by object: about 50 ms of pause per collection on two
- * cores, which was the server's p99 latency. One array without references per result is copied
- * as one block, and nothing is decoded until a repeat of the event asks for its result.
+ * <p>Why: an idempotency window of 100 000 results held about eleven objects per result (map
+ * entry, key, strings and their arrays, result, data). At a high event rate the whole window is
+ * younger than the collector's young generation, so every young collection copied all of it,
+ * object by object, and scanned the references to it: 52 ms pauses at 134 000 events/s on two
+ * cores, which was the server's p99 latency. A record in the ring is no object at all, so the
+ * collector neither copies nor scans it; nothing is decoded until a repeat of its event asks.
  *
- * <p>The index is open addressing with linear probing over the arrays themselves (their first
- * four bytes are the key's hash), and removal shifts the following run back, so lookups never
- * meet tombstones. Insertion order is a ring of the same arrays. Not thread-safe: the store
- * calls it under its lock.
+ * <p>The ring holds records in insertion order, from {@code tail} (the eldest) to {@code head};
+ * when a record does not fit before the end, the ring wraps to the start. It grows (doubling,
+ * laid out again from the start) while it holds fewer than {@code maxEntries} records, up to
+ * {@code maxEntries} records of {@link #LARGE_BODY} bytes. A result whose record would be
+ * larger keeps its body in an array of its own and only a stub in the ring.
+ *
+ * <p>The index is open addressing with linear probing over ring offsets, the key's hash read
+ * from the record; removal shifts the following run back, so lookups never meet tombstones. Not
+ * thread-safe: the store calls it under its lock.
  */
 final class CompletedResults {
-  private static final int HASH = 0;
-  private static final int AT = 4;
-  private static final int KEY = 12;
+  /** A body (key and result) larger than this is kept in an array of its own. */
+  static final int LARGE_BODY = 1024;
+  private static final int INITIAL_RING = 64 * 1024;
+  // record: [int length][int hash][long at][byte kind] then the body, or an int large index
+  private static final int LENGTH = 0;
+  private static final int HASH = 4;
+  private static final int AT = 8;
+  private static final int KIND = 16;
+  private static final int BODY = 17;
+  private static final byte INLINE = 0;
+  private static final byte LARGE = 1;
+  // body: [int n][source][int n][id][byte status][byte flags] then the parts present
   private static final int DEAD_LETTERED = 1;
   private static final int HAS_DATA = 2;
   private static final int HAS_CONTENT_TYPE = 4;
   private static final int HAS_CODE = 8;
   private static final int HAS_MESSAGE = 16;
+  private static final int[] PART_FLAGS = {HAS_DATA, HAS_CONTENT_TYPE, HAS_CODE, HAS_MESSAGE};
   private static final Status[] STATUSES = Status.values();
 
-  private final byte[][] slots;
-  private final int mask;
-  /** Records in insertion order: {@code order[head]} is the eldest. */
-  private final byte[][] order;
+  private final int maxEntries;
+  private final int maxRing;
+  private byte[] ring;
+  private int tail;
   private int head;
+  /** Where the records before the wrap end, or -1 when the ring has not wrapped. */
+  private int wrapAt = -1;
   private int size;
+  /** Ring offset + 1 of each indexed record; 0 is empty. */
+  private int[] slots;
+  private int mask;
+  /** Bodies of large records, in the ring's order. */
+  private final byte[][] large;
+  private int largeTail;
+  private int largeCount;
 
   CompletedResults(int maxEntries) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("at least one entry, got " + maxEntries);
     }
+    this.maxEntries = maxEntries;
+    this.maxRing = (int) Math.min(Integer.MAX_VALUE - 8,
+        (long) maxEntries * (BODY + LARGE_BODY));
+    this.ring = new byte[Math.min(INITIAL_RING, maxRing)];
     int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
-    this.slots = new byte[capacity][];
+    this.slots = new int[capacity];
     this.mask = capacity - 1;
-    this.order = new byte[maxEntries][];
+    this.large = new byte[maxEntries][];
   }
 
   int size() {
@@ -55,8 +84,8 @@ final class CompletedResults {
 
   /** The result stored for {@code key}, or null. */
   Result get(EventKey key) {
-    byte[] record = slots[find(key)];
-    return record == null ? null : decodeResult(record);
+    int at = slots[find(key)] - 1;
+    return at < 0 ? null : decodeResult(bodyArray(at), bodyOffset(at));
   }
 
   /**
@@ -64,48 +93,133 @@ final class CompletedResults {
    * when full, the eldest result is forgotten.
    */
   void put(EventKey key, Result result, long atMillis) {
-    byte[] record = encode(key, result, atMillis);
-    int slot = find(key);
-    boolean replacing = slots[slot] != null;
-    if (size == order.length) {
-      removeEldest();
-      slot = find(key); // the shift may have moved the key's slot
+    byte[] body = encodeBody(key, result);
+    boolean isLarge = body.length > LARGE_BODY;
+    int length = BODY + (isLarge ? 4 : body.length);
+    int at = reserve(length);
+    int hash = spread(key.hashCode());
+    writeInt(ring, at + LENGTH, length);
+    writeInt(ring, at + HASH, hash);
+    writeLong(ring, at + AT, atMillis);
+    if (isLarge) {
+      int index = (largeTail + largeCount) % large.length;
+      large[index] = body;
+      largeCount++;
+      ring[at + KIND] = LARGE;
+      writeInt(ring, at + BODY, index);
+    } else {
+      ring[at + KIND] = INLINE;
+      System.arraycopy(body, 0, ring, at + BODY, body.length);
     }
-    // a replaced array stays in the ring, where removeEldest finds it no longer indexed
-    slots[slot] = record;
-    order[(head + size) % order.length] = record;
     size++;
-    assert replacing || slots[find(key)] == record;
+    // a replaced record stays in the ring, unindexed, until its turn to be forgotten
+    slots[find(key)] = at + 1;
   }
 
   /** When the eldest result was stored, or -1 when there is none. */
   long eldestMillis() {
-    return size == 0 ? -1 : readLong(order[head], AT);
+    return size == 0 ? -1 : readLong(ring, tail + AT);
   }
 
   /** Forgets the eldest result. */
   void removeEldest() {
-    byte[] eldest = order[head];
-    order[head] = null;
-    head = (head + 1) % order.length;
-    size--;
-    int slot = readInt(eldest, HASH) & mask;
-    while (slots[slot] != null) {
-      if (slots[slot] == eldest) {
-        removeAt(slot);
-        return;
-      }
-      slot = (slot + 1) & mask;
+    if (size == 0) {
+      throw new IllegalStateException("no result to forget");
     }
+    int at = tail;
+    unindex(at);
+    if (ring[at + KIND] == LARGE) {
+      large[largeTail] = null;
+      largeTail = (largeTail + 1) % large.length;
+      largeCount--;
+    }
+    tail += readInt(ring, at + LENGTH);
+    size--;
+    if (size == 0) {
+      tail = 0;
+      head = 0;
+      wrapAt = -1;
+    } else if (tail == wrapAt) {
+      tail = 0;
+      wrapAt = -1;
+    }
+  }
+
+  /** Room for a record of {@code length} bytes at the head: grows or forgets the eldest. */
+  private int reserve(int length) {
+    while (true) {
+      if (size < maxEntries) {
+        if (wrapAt < 0) {
+          if (ring.length - head >= length) {
+            return advance(length);
+          }
+          if (ring.length < maxRing) {
+            grow(length);
+            continue;
+          }
+          if (tail >= length) {
+            wrapAt = head;
+            head = 0;
+            return advance(length);
+          }
+        } else if (tail - head >= length) {
+          return advance(length);
+        }
+      }
+      removeEldest();
+    }
+  }
+
+  private int advance(int length) {
+    int at = head;
+    head += length;
+    return at;
+  }
+
+  /** A larger ring, its records laid out again from the start, and the index rebuilt. */
+  private void grow(int needed) {
+    long want = Math.max((long) ring.length * 2, (long) head - tail + needed);
+    byte[] bigger = new byte[(int) Math.min(maxRing, want)];
+    int length;
+    if (wrapAt < 0) {
+      length = head - tail;
+      System.arraycopy(ring, tail, bigger, 0, length);
+    } else {
+      int first = wrapAt - tail;
+      System.arraycopy(ring, tail, bigger, 0, first);
+      System.arraycopy(ring, 0, bigger, first, head);
+      length = first + head;
+    }
+    ring = bigger;
+    tail = 0;
+    head = length;
+    wrapAt = -1;
+    Arrays.fill(slots, 0);
+    for (int at = 0; at < head; at += readInt(ring, at + LENGTH)) {
+      // a replaced record comes first, and the newer one for its key then takes its slot
+      slots[findFree(readInt(ring, at + HASH), bodyArray(at), bodyOffset(at))] = at + 1;
+    }
+  }
+
+  /** The slot of the key in the body at {@code off}, or the free slot where it would go. */
+  private int findFree(int hash, byte[] body, int off) {
+    int sourceLength = readInt(body, off);
+    String source = new String(body, off + 4, sourceLength, StandardCharsets.UTF_8);
+    String id = string(body, off + 4 + sourceLength);
+    return find(hash, source, id);
   }
 
   /** The slot holding {@code key}, or the free slot where it would go. */
   private int find(EventKey key) {
-    int hash = spread(key.hashCode());
+    return find(spread(key.hashCode()), key.source(), key.id());
+  }
+
+  private int find(int hash, String source, String id) {
     int slot = hash & mask;
-    byte[] record;
-    while ((record = slots[slot]) != null) {
-      if (readInt(record, HASH) == hash && sameKey(record, key)) {
+    int entry;
+    while ((entry = slots[slot]) != 0) {
+      int at = entry - 1;
+      if (readInt(ring, at + HASH) == hash && sameKey(bodyArray(at), bodyOffset(at), source, id)) {
         return slot;
       }
       slot = (slot + 1) & mask;
@@ -113,80 +227,99 @@ final class CompletedResults {
     return slot;
   }
 
-  /** Empties {@code slot} and moves back the records after it that probed past it. */
+  /** Removes the index entry of the record at {@code at}, if it still has one. */
+  private void unindex(int at) {
+    int slot = readInt(ring, at + HASH) & mask;
+    int entry;
+    while ((entry = slots[slot]) != 0) {
+      if (entry == at + 1) {
+        removeAt(slot);
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Empties {@code slot} and moves back the entries after it that probed past it. */
   private void removeAt(int slot) {
     int free = slot;
-    slots[free] = null;
+    slots[free] = 0;
     int next = free;
     while (true) {
       next = (next + 1) & mask;
-      byte[] record = slots[next];
-      if (record == null) {
+      int entry = slots[next];
+      if (entry == 0) {
         return;
       }
-      int home = readInt(record, HASH) & mask;
-      // the record may move to the free slot unless its home lies cyclically in (free, next]
+      int home = readInt(ring, entry - 1 + HASH) & mask;
+      // the entry may move to the free slot unless its home lies cyclically in (free, next]
       boolean stays = free <= next ? free < home && home <= next : free < home || home <= next;
       if (!stays) {
-        slots[free] = record;
-        slots[next] = null;
+        slots[free] = entry;
+        slots[next] = 0;
         free = next;
       }
     }
+  }
+
+  private byte[] bodyArray(int at) {
+    return ring[at + KIND] == LARGE ? large[readInt(ring, at + BODY)] : ring;
+  }
+
+  private int bodyOffset(int at) {
+    return ring[at + KIND] == LARGE ? 0 : at + BODY;
   }
 
   private static int spread(int h) {
     return h ^ (h >>> 16);
   }
 
-  // --------------------------------------------------------------------------- the record
+  // --------------------------------------------------------------------------- the body
 
-  private static byte[] encode(EventKey key, Result result, long atMillis) {
+  private static byte[] encodeBody(EventKey key, Result result) {
     byte[] source = key.source().getBytes(StandardCharsets.UTF_8);
     byte[] id = key.id().getBytes(StandardCharsets.UTF_8);
-    byte[] data = result.hasData() ? result.data() : null;
-    byte[] contentType = bytes(result.dataContentType().orElse(null));
-    byte[] code = bytes(result.errorCode().orElse(null));
-    byte[] message = bytes(result.errorMessage().orElse(null));
-    int length = KEY + 4 + source.length + 4 + id.length + 2 + sized(data) + sized(contentType)
-        + sized(code) + sized(message);
-    byte[] record = new byte[length];
-    writeInt(record, HASH, spread(key.hashCode()));
-    writeLong(record, AT, atMillis);
-    int at = put(record, KEY, source);
-    at = put(record, at, id);
-    record[at++] = (byte) result.status().ordinal();
-    record[at++] = (byte) ((result.isDeadLettered() ? DEAD_LETTERED : 0)
-        | (data != null ? HAS_DATA : 0) | (contentType != null ? HAS_CONTENT_TYPE : 0)
-        | (code != null ? HAS_CODE : 0) | (message != null ? HAS_MESSAGE : 0));
-    for (byte[] part : new byte[][] {data, contentType, code, message}) {
-      if (part != null) {
-        at = put(record, at, part);
+    byte[][] parts = {result.hasData() ? result.data() : null,
+        bytes(result.dataContentType().orElse(null)), bytes(result.errorCode().orElse(null)),
+        bytes(result.errorMessage().orElse(null))};
+    int length = 4 + source.length + 4 + id.length + 2;
+    int flags = result.isDeadLettered() ? DEAD_LETTERED : 0;
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i] != null) {
+        length += 4 + parts[i].length;
+        flags |= PART_FLAGS[i];
       }
     }
-    return record;
+    byte[] body = new byte[length];
+    int at = put(body, 0, source);
+    at = put(body, at, id);
+    body[at++] = (byte) result.status().ordinal();
+    body[at++] = (byte) flags;
+    for (byte[] part : parts) {
+      if (part != null) {
+        at = put(body, at, part);
+      }
+    }
+    return body;
   }
 
-  private static boolean sameKey(byte[] record, EventKey key) {
-    int sourceLength = readInt(record, KEY);
-    int idAt = KEY + 4 + sourceLength;
-    return string(record, idAt).equals(key.id())
-        && new String(record, KEY + 4, sourceLength, StandardCharsets.UTF_8)
-            .equals(key.source());
+  private static boolean sameKey(byte[] body, int off, String source, String id) {
+    int sourceLength = readInt(body, off);
+    return string(body, off + 4 + sourceLength).equals(id)
+        && new String(body, off + 4, sourceLength, StandardCharsets.UTF_8).equals(source);
   }
 
-  private static Result decodeResult(byte[] record) {
-    int at = KEY + 4 + readInt(record, KEY);
-    String id = string(record, at);
-    at += 4 + readInt(record, at);
-    Status status = STATUSES[record[at++]];
-    int flags = record[at++];
-    byte[][] parts = new byte[4][];
-    int[] bits = {HAS_DATA, HAS_CONTENT_TYPE, HAS_CODE, HAS_MESSAGE};
+  private static Result decodeResult(byte[] body, int off) {
+    int at = off + 4 + readInt(body, off);
+    String id = string(body, at);
+    at += 4 + readInt(body, at);
+    Status status = STATUSES[body[at++]];
+    int flags = body[at++];
+    byte[][] parts = new byte[PART_FLAGS.length][];
     for (int i = 0; i < parts.length; i++) {
-      if ((flags & bits[i]) != 0) {
-        int length = readInt(record, at);
-        parts[i] = java.util.Arrays.copyOfRange(record, at + 4, at + 4 + length);
+      if ((flags & PART_FLAGS[i]) != 0) {
+        int length = readInt(body, at);
+        parts[i] = Arrays.copyOfRange(body, at + 4, at + 4 + length);
         at += 4 + length;
       }
     }
@@ -203,18 +336,14 @@ final class CompletedResults {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
-  private static int sized(byte[] part) {
-    return part == null ? 0 : 4 + part.length;
-  }
-
-  private static int put(byte[] record, int at, byte[] part) {
-    writeInt(record, at, part.length);
-    System.arraycopy(part, 0, record, at + 4, part.length);
+  private static int put(byte[] to, int at, byte[] part) {
+    writeInt(to, at, part.length);
+    System.arraycopy(part, 0, to, at + 4, part.length);
     return at + 4 + part.length;
   }
 
-  private static String string(byte[] record, int at) {
-    return new String(record, at + 4, readInt(record, at), StandardCharsets.UTF_8);
+  private static String string(byte[] b, int at) {
+    return new String(b, at + 4, readInt(b, at), StandardCharsets.UTF_8);
   }
 
   private static int readInt(byte[] b, int at) {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -115,19 +116,36 @@ class InMemoryEventStoreTest {
 
   @Test
   void withDistinctKeysTheTableHoldsExactlyTheNewestOnes() {
-    int max = 50;
+    // small records: one ring, long probe runs ("Aa" and "BB" have the same String hash)
+    assertHoldsTheNewest(50, 5_000, n -> 0);
+  }
+
+  @Test
+  void resultsOfEverySizeSurviveTheRingGrowingAndWrapping() {
+    // from empty to 1.5 KB of data: the ring grows from 64 KB, wraps around its end, and the
+    // results over 1 KB keep their body in an array of their own
+    Random random = new Random(11);
+    assertHoldsTheNewest(2_000, 20_000, n -> random.nextInt(1_500));
+  }
+
+  private static void assertHoldsTheNewest(int max, int total,
+      java.util.function.IntUnaryOperator dataSize) {
     CompletedResults table = new CompletedResults(max);
-    int total = 5_000;
+    Result[] results = new Result[total];
     for (int n = 0; n < total; n++) {
-      // "Aa" and "BB" have the same String hash: long probe runs, and shifts on removal
       String id = (n % 2 == 0 ? "Aa" : "BB") + (n / 2);
-      table.put(new EventKey("/s", id), Result.ok(id), n);
-      if (n % 101 == 0 || n == total - 1) {
-        for (int m = Math.max(0, n - 2 * max); m <= n; m++) {
-          String probe = (m % 2 == 0 ? "Aa" : "BB") + (m / 2);
-          Result stored = table.get(new EventKey("/s", probe));
+      byte[] data = new byte[dataSize.applyAsInt(n)];
+      Arrays.fill(data, (byte) n);
+      results[n] = n % 3 == 0
+          ? Result.failure(id, Status.ERROR, "CODE_" + n, "message " + n).asDeadLettered()
+          : Result.ok(id, data, "application/octet-stream");
+      table.put(new EventKey("/s", id), results[n], n);
+      if (n % 997 == 0 || n == total - 1) {
+        for (int m = Math.max(0, n - max - 100); m <= n; m++) {
+          Result stored = table.get(new EventKey("/s", results[m].eventId()));
           if (n - m < max) {
-            assertThat(stored).as("result %d after %d puts", m, n + 1).isEqualTo(Result.ok(probe));
+            assertThat(stored).as("result %d after %d puts", m, n + 1).isEqualTo(results[m]);
+            assertThat(stored.isDeadLettered()).isEqualTo(results[m].isDeadLettered());
           } else {
             assertThat(stored).as("result %d after %d puts", m, n + 1).isNull();
           }
