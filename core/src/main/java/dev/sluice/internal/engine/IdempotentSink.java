@@ -76,10 +76,16 @@ final class IdempotentSink implements EventSink {
     try {
       CompletionStage<Admission> admitted = admit(event);
       outcome = succeeded(admitted)
-          ? decide(event, delivery, ((CompletableFuture<Admission>) admitted).getNow(null))
+          ? decide(event, delivery, admitted.toCompletableFuture().getNow(null))
           : admitted.thenCompose(admission -> decide(event, delivery, admission));
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
+    }
+    if (succeeded(outcome)) {
+      // answered at once (a store in memory, a processor that ran inline): no stage to chain
+      running.remove(key, mine);
+      mine.complete(outcome.toCompletableFuture().getNow(null));
+      return mine;
     }
     outcome.whenComplete((r, t) -> {
       running.remove(key, mine);
@@ -137,14 +143,16 @@ final class IdempotentSink implements EventSink {
   }
 
   /**
-   * True when {@code stage} is a plain future that already completed normally, so its value can
-   * be used at once instead of through further stages (each one an allocation per event).
+   * True when {@code stage} is a future that already completed normally, so its value can be
+   * used at once instead of through further stages (each one an allocation per event). A
+   * {@link CompletableFuture} is its own {@code toCompletableFuture()}; another stage (a minimal
+   * one, which does not answer {@code isDone}) is asked through a copy.
    */
   private static boolean succeeded(CompletionStage<?> stage) {
-    if (stage.getClass() != CompletableFuture.class) {
-      return false; // other stages, such as minimal ones, may not answer isDone
+    if (!(stage instanceof CompletableFuture)) {
+      return false;
     }
-    CompletableFuture<?> f = (CompletableFuture<?>) stage;
+    CompletableFuture<?> f = stage.toCompletableFuture();
     return f.isDone() && !f.isCompletedExceptionally();
   }
 
@@ -162,7 +170,10 @@ final class IdempotentSink implements EventSink {
             "IN_PROGRESS", "event " + event.key()
                 + " is being processed by another server; retry later for its result"));
       default:
-        return next.submit(event, delivery).thenCompose(r -> settle(event.key(), r));
+        CompletionStage<Result> processed = next.submit(event, delivery);
+        return succeeded(processed)
+            ? settle(event.key(), processed.toCompletableFuture().getNow(null))
+            : processed.thenCompose(r -> settle(event.key(), r));
     }
   }
 

@@ -57,8 +57,10 @@ final class CompletedResults {
   private int wrapAt = -1;
   private int size;
   /** Ring offset + 1 of each indexed record; 0 is empty. */
-  private int[] slots;
-  private int mask;
+  private final int[] slots;
+  /** The key hash of each slot's record, so that probing reads the ring only on a match. */
+  private final int[] hashes;
+  private final int mask;
   /** Bodies of large records, in the ring's order. */
   private final byte[][] large;
   private int largeTail;
@@ -74,6 +76,7 @@ final class CompletedResults {
     this.ring = new byte[Math.min(INITIAL_RING, maxRing)];
     int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
     this.slots = new int[capacity];
+    this.hashes = new int[capacity];
     this.mask = capacity - 1;
     this.large = new byte[maxEntries][];
   }
@@ -113,7 +116,9 @@ final class CompletedResults {
     }
     size++;
     // a replaced record stays in the ring, unindexed, until its turn to be forgotten
-    slots[find(key)] = at + 1;
+    int slot = find(key);
+    slots[slot] = at + 1;
+    hashes[slot] = hash;
   }
 
   /** When the eldest result was stored, or -1 when there is none. */
@@ -197,7 +202,10 @@ final class CompletedResults {
     Arrays.fill(slots, 0);
     for (int at = 0; at < head; at += readInt(ring, at + LENGTH)) {
       // a replaced record comes first, and the newer one for its key then takes its slot
-      slots[findFree(readInt(ring, at + HASH), bodyArray(at), bodyOffset(at))] = at + 1;
+      int hash = readInt(ring, at + HASH);
+      int slot = findFree(hash, bodyArray(at), bodyOffset(at));
+      slots[slot] = at + 1;
+      hashes[slot] = hash;
     }
   }
 
@@ -219,7 +227,7 @@ final class CompletedResults {
     int entry;
     while ((entry = slots[slot]) != 0) {
       int at = entry - 1;
-      if (readInt(ring, at + HASH) == hash && sameKey(bodyArray(at), bodyOffset(at), source, id)) {
+      if (hashes[slot] == hash && sameKey(bodyArray(at), bodyOffset(at), source, id)) {
         return slot;
       }
       slot = (slot + 1) & mask;
@@ -251,11 +259,12 @@ final class CompletedResults {
       if (entry == 0) {
         return;
       }
-      int home = readInt(ring, entry - 1 + HASH) & mask;
+      int home = hashes[next] & mask;
       // the entry may move to the free slot unless its home lies cyclically in (free, next]
       boolean stays = free <= next ? free < home && home <= next : free < home || home <= next;
       if (!stays) {
         slots[free] = entry;
+        hashes[free] = hashes[next];
         slots[next] = 0;
         free = next;
       }
