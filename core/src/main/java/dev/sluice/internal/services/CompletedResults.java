@@ -18,9 +18,10 @@ import java.util.Arrays;
  * collector neither copies nor scans it; nothing is decoded until a repeat of its event asks.
  *
  * <p>The ring holds records in insertion order, from {@code tail} (the eldest) to {@code head};
- * when a record does not fit before the end, the ring wraps to the start. It grows (doubling,
- * laid out again from the start) while it holds fewer than {@code maxEntries} records, up to
- * {@code maxEntries} records of {@link #LARGE_BODY} bytes. A result whose record would be
+ * when a record does not fit before the end, the ring wraps to the start. When it has no room
+ * for a record while it holds fewer than {@code maxEntries} records it grows (doubling, laid out
+ * again from the start), up to {@code maxEntries} records of {@link #LARGE_BODY} bytes; so it
+ * settles at no more than twice what {@code maxEntries} records of the usual size need. A result whose record would be
  * larger keeps its body in an array of its own and only a stub in the ring.
  *
  * <p>The index is open addressing with linear probing over ring offsets, the key's hash read
@@ -83,6 +84,11 @@ final class CompletedResults {
 
   int size() {
     return size;
+  }
+
+  /** The ring's size in bytes. */
+  int ringBytes() {
+    return ring.length;
   }
 
   /** The result stored for {@code key}, or null. */
@@ -150,28 +156,34 @@ final class CompletedResults {
     }
   }
 
-  /** Room for a record of {@code length} bytes at the head: grows or forgets the eldest. */
+  /**
+   * Room for a record of {@code length} bytes at the head. When it is full by count the eldest
+   * is forgotten; when it is full by bytes while holding fewer than {@code maxEntries} records
+   * it grows, once it has reached its largest size the eldest is forgotten.
+   */
   private int reserve(int length) {
     while (true) {
-      if (size < maxEntries) {
-        if (wrapAt < 0) {
-          if (ring.length - head >= length) {
-            return advance(length);
-          }
-          if (ring.length < maxRing) {
-            grow(length);
-            continue;
-          }
-          if (tail >= length) {
-            wrapAt = head;
-            head = 0;
-            return advance(length);
-          }
-        } else if (tail - head >= length) {
+      if (size == maxEntries) {
+        removeEldest();
+        continue;
+      }
+      if (wrapAt < 0) {
+        if (ring.length - head >= length) {
           return advance(length);
         }
+        if (tail >= length) {
+          wrapAt = head;
+          head = 0;
+          return advance(length);
+        }
+      } else if (tail - head >= length) {
+        return advance(length);
       }
-      removeEldest();
+      if (ring.length < maxRing) {
+        grow(length);
+      } else {
+        removeEldest();
+      }
     }
   }
 

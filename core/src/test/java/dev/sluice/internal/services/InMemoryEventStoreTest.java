@@ -128,6 +128,20 @@ class InMemoryEventStoreTest {
     assertHoldsTheNewest(2_000, 20_000, n -> random.nextInt(1_500));
   }
 
+  @Test
+  void inASteadyStreamTheRingStopsGrowingAtTwiceWhatItsResultsNeed() {
+    CompletedResults table = new CompletedResults(1_000);
+    for (int n = 0; n < 100_000; n++) {
+      String id = "event-" + (1_000_000 + n);
+      table.put(new EventKey("/orders", id), Result.ok(id, "{\"n\": 1234567}", "application/json"),
+          n);
+    }
+    // each record here is 90 bytes: 1 000 of them need 90 KB, so 256 KB at most (64 KB
+    // doubling); the largest it may grow to for 1 000 results of up to 1 KB is about 1 MB
+    assertThat(table.size()).isEqualTo(1_000);
+    assertThat(table.ringBytes()).isLessThanOrEqualTo(256 * 1024);
+  }
+
   private static void assertHoldsTheNewest(int max, int total,
       java.util.function.IntUnaryOperator dataSize) {
     CompletedResults table = new CompletedResults(max);
