@@ -21,6 +21,7 @@ import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,6 +50,10 @@ public final class EventValidator {
             .maxNestingDepth(rules.jsonMaxDepth())
             .build())
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        // events are checked on a few long-lived threads (event loops, consumers): a buffer
+        // per thread, instead of the default shared deque that every parser takes from and
+        // gives back to
+        .recyclerPool(JsonRecyclerPools.threadLocalPool())
         .build();
     this.factory = factory;
     this.json = JsonMapper.builder(factory).build();
