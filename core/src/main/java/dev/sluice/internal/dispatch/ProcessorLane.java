@@ -223,24 +223,28 @@ final class ProcessorLane {
         thread.setContextClassLoader(previous);
       }
       EventMdc.inlineDone(outer);
-      inlineRunning.decrementAndGet();
     }
     long took = System.nanoTime() - start;
     if (took > timeoutNanos) {
       warnOverrun(took);
     }
-    if (rest != null) {
-      task.handOff(rest);
-      if (stopped) {
-        abandon(task);
-        release(task);
-        return task;
+    try {
+      if (rest != null) {
+        // queued before the call stops counting as running: a drain never sees it in neither
+        task.handOff(rest);
+        if (stopped) {
+          abandon(task);
+          release(task);
+          return task;
+        }
+        return enqueue(task, true);
       }
-      return enqueue(task, true);
+      task.finish(result);
+      release(task);
+      return task;
+    } finally {
+      inlineRunning.decrementAndGet();
     }
-    task.finish(result);
-    release(task);
-    return task;
   }
 
   private void warnOverrun(long took) {
