@@ -9,6 +9,7 @@ import dev.sluice.spi.FencedWriteException;
 import dev.sluice.spi.Lease;
 import dev.sluice.spi.LockTimeoutException;
 import java.nio.ByteBuffer;
+import dev.sluice.testing.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,29 +24,6 @@ import org.junit.jupiter.api.Test;
 class InMemoryLockServiceTest {
 
   /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @Test
   void fencingTokensGrowWithEveryGrant() throws Exception {
     InMemoryLockService locks = new InMemoryLockService(Clock.systemUTC(), "s1");
@@ -59,7 +37,7 @@ class InMemoryLockServiceTest {
 
   @Test
   void heldLockIsNotGrantedUntilReleasedOrExpired() throws Exception {
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     InMemoryLockService locks = new InMemoryLockService(clock, "s1");
     Lease holder = locks.acquire("a", Duration.ofSeconds(10), Duration.ZERO).orElseThrow();
 
@@ -74,7 +52,7 @@ class InMemoryLockServiceTest {
 
   @Test
   void holderPausedPastItsLeaseHasItsFencedWriteRejected() throws Exception {
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     InMemoryLockService locks = new InMemoryLockService(clock, "s1");
     InMemoryStateStore state = new InMemoryStateStore(locks);
     Lease paused = locks.acquire("counter:a", Duration.ofSeconds(5), Duration.ZERO).orElseThrow();

@@ -7,10 +7,9 @@ import dev.sluice.event.EventKey;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.spi.Admission;
-import java.time.Clock;
+import dev.sluice.testing.ManualClock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class InMemoryEventStoreTest {
-  private final MutableClock clock = new MutableClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T12:00:00Z"));
 
   private static Event event(String id) {
     return Event.builder().id(id).source("/orders").type("t").build();
@@ -68,13 +67,13 @@ class InMemoryEventStoreTest {
       Event e = event("e-" + i);
       admit(store, e);
       store.complete(e.key(), Result.ok(e.id()));
-      clock.advance(1_000);
+      clock.advance(Duration.ofMillis(1_000));
     }
 
     assertThat(admit(store, event("e-3")).kind()).isEqualTo(Admission.Kind.COMPLETED);
     assertThat(admit(store, event("e-5")).kind()).isEqualTo(Admission.Kind.COMPLETED);
     assertThat(admit(store, event("e-2")).kind()).isEqualTo(Admission.Kind.NEW); // forgotten
-    clock.advance(61_000);
+    clock.advance(Duration.ofMillis(61_000));
     assertThat(admit(store, event("e-5")).kind()).isEqualTo(Admission.Kind.NEW); // expired
   }
 
@@ -168,33 +167,5 @@ class InMemoryEventStoreTest {
     }
     assertThat(table.size()).isEqualTo(max);
     assertThat(table.eldestMillis()).isEqualTo(total - max);
-  }
-
-  private static final class MutableClock extends Clock {
-    private long millis = Instant.parse("2026-11-27T12:00:00Z").toEpochMilli();
-
-    void advance(long by) {
-      millis += by;
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
