@@ -156,10 +156,23 @@ public abstract class TransportConformanceTest {
 
   @Test
   void manyConcurrentRequestsEachGetTheirOwnResult() throws Exception {
+    assertEachOfManyConcurrentEchoesGetsItsOwnResult("test.echo");
+  }
+
+  /**
+   * The same, with the echo processor on {@code execution: inline}: it runs on whichever thread
+   * the transport delivers events on (an event loop, a consumer or poll thread).
+   */
+  @Test
+  void aProcessorRunningInlineAnswersManyConcurrentRequests() throws Exception {
+    assertEachOfManyConcurrentEchoesGetsItsOwnResult("test.echo.inline");
+  }
+
+  private void assertEachOfManyConcurrentEchoesGetsItsOwnResult(String type) throws Exception {
     List<Event> events = new ArrayList<>(IN_FLIGHT);
     List<CompletableFuture<Result>> results = new ArrayList<>(IN_FLIGHT);
     for (int i = 0; i < IN_FLIGHT; i++) {
-      Event e = event("test.echo").data("payload-" + i, "text/plain").build();
+      Event e = event(type).data("payload-" + i, "text/plain").build();
       events.add(e);
       results.add(client.send(e, resultTimeout()).toCompletableFuture());
     }
@@ -390,6 +403,11 @@ public abstract class TransportConformanceTest {
             concurrency: 8
             queue-capacity: %7$d
             timeout: 30s
+          - name: echo-inline
+            processor: %3$s
+            types: [test.echo.inline]
+            execution: inline
+            queue-capacity: %7$d
           - name: size
             processor: %4$s
             types: [test.size]
