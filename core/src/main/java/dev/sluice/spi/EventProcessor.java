@@ -20,7 +20,8 @@ import dev.sluice.event.Result;
  * {@code ordering: partition-key}, calls for events with the same partition key never overlap
  * and run in arrival order. A processor that never blocks may be configured with
  * {@code execution: inline}: {@code process} then runs on the thread that delivered the event
- * (a transport's I/O thread), is not interrupted at its timeout, and must return quickly.
+ * (a transport's I/O thread) and must return quickly: past its timeout the sender is answered
+ * {@code TIMEOUT}, but the call cannot be interrupted.
  *
  * <p><b>Failure.</b> A thrown exception becomes an {@code ERROR} result: a
  * {@link ProcessingException} keeps its code and retryability, any other exception gets the code

@@ -138,8 +138,10 @@ final class CoreConfigDefs {
           + " blocking is allowed. `inline`: the thread that delivered the event (the Netty"
           + " event loop, the RabbitMQ or Kafka consumer thread), with no queue and no hand-off,"
           + " for a processor that never blocks: it saves two thread hand-offs per event. Such a"
-          + " call is not interrupted at `timeout` (a warning is logged when it overran), and"
-          + " `concurrency` and `queue-capacity` apply only to what still goes to the workers:"
+          + " call cannot be interrupted: at `timeout` its sender is answered `TIMEOUT` and a"
+          + " warning shows where the thread is stuck, but the thread stays held until the call"
+          + " returns. `concurrency` and `queue-capacity` apply only to what still goes to the"
+          + " workers:"
           + " retries, dead letters and, with `ordering: partition-key`, an event whose key is"
           + " busy. Not for asynchronous processors, whose calls hold no worker anyway.");
   static final ConfigKey<Settings> PROCESSOR_SETTINGS = ConfigKey.section("settings")

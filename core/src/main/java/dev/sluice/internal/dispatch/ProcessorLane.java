@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +26,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +77,13 @@ final class ProcessorLane {
   private final boolean inline;
   /** Inline calls running on the threads that submitted them. */
   private final AtomicInteger inlineRunning = new AtomicInteger();
+  /** Each thread that has run this lane's events inline, and the event it runs now. */
+  private final List<InlineSlot> inlineSlots = new CopyOnWriteArrayList<>();
+  private final ThreadLocal<InlineSlot> inlineSlot = ThreadLocal.withInitial(() -> {
+    InlineSlot slot = new InlineSlot(Thread.currentThread());
+    inlineSlots.add(slot);
+    return slot;
+  });
   private volatile long lastOverrunWarning;
   private final KeySequencer sequencer;
   private final Semaphore asyncPermits;
@@ -183,8 +193,9 @@ final class ProcessorLane {
    * Runs the event on the calling thread (execution: inline): no queue, no hand-off. Only what
    * may wait goes to the workers: an event whose partition key is busy, and the rest of an
    * event whose first attempt failed in a way that is retried or dead-lettered (see
-   * {@link WrappedProcessor#firstAttempt}). The call cannot be interrupted, so its timeout is
-   * not enforced; an overrun is logged.
+   * {@link WrappedProcessor#firstAttempt}). The call cannot be interrupted: past its timeout
+   * the watchdog answers its sender TIMEOUT and logs where the thread is stuck; a call that
+   * overran without the watchdog seeing it is logged when it returns.
    */
   private Task runInline(Task task) {
     if (sequencer != null) {
@@ -200,6 +211,9 @@ final class ProcessorLane {
     }
     inlineRunning.incrementAndGet();
     task.markStarted(start);
+    task.timeoutFromNanos = start; // exact: published to the watchdog by the slot
+    InlineSlot slot = inlineSlot.get();
+    slot.running(task);
     Event outer = EventMdc.inline(task.event);
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
@@ -223,10 +237,11 @@ final class ProcessorLane {
         thread.setContextClassLoader(previous);
       }
       EventMdc.inlineDone(outer);
+      slot.running(null);
     }
     long took = System.nanoTime() - start;
-    if (took > timeoutNanos) {
-      warnOverrun(took);
+    if (took > timeoutNanos && !task.isDone()) {
+      warnOverrun(took); // else the watchdog has answered TIMEOUT and said so
     }
     try {
       if (rest != null) {
@@ -517,6 +532,20 @@ final class ProcessorLane {
         timeOutIfDue(t, now);
       }
     }
+    for (InlineSlot slot : inlineSlots) {
+      Task t = slot.running();
+      if (t != null && timeOutIfDue(t, now)) {
+        LOG.warn("processor '{}' runs inline and has been busy on one event for {} ms on thread"
+            + " {}, past its timeout of {} ms or its sender's deadline. It holds that thread"
+            + " (and every connection on it) and cannot be interrupted; its sender is answered"
+            + " TIMEOUT. Set execution: workers for a processor that may block. The thread is"
+            + " at:{}", name, TimeUnit.NANOSECONDS.toMillis(now - t.startedNanos),
+            slot.thread.getName(), spec.timeout().toMillis(), stackOf(slot.thread));
+      }
+      if (t == null && !slot.thread.isAlive()) {
+        inlineSlots.remove(slot); // a pool thread that ended
+      }
+    }
     for (Task t : asyncInFlight) {
       timeOutIfDue(t, now);
     }
@@ -537,9 +566,9 @@ final class ProcessorLane {
    * Watchdog only. A blocking task's timeout counts from the first tick that sees it running,
    * which is after its real start: the worker stamps only the tick clock's time.
    */
-  private void timeOutIfDue(Task t, long now) {
+  private boolean timeOutIfDue(Task t, long now) {
     if (t.startedNanos == 0 || t.isDone()) {
-      return;
+      return false;
     }
     long from = t.timeoutFromNanos;
     if (from == 0) {
@@ -548,7 +577,7 @@ final class ProcessorLane {
     }
     boolean processingTimeout = now - (from + timeoutNanos) >= 0;
     if (!processingTimeout && now - t.senderDeadlineNanos < 0) {
-      return;
+      return false;
     }
     boolean failed = processingTimeout
         ? t.fail(Status.TIMEOUT, "PROCESSOR_TIMEOUT", "processor '" + name
@@ -559,6 +588,15 @@ final class ProcessorLane {
     if (failed) {
       t.interruptIfRunning();
     }
+    return failed;
+  }
+
+  private static String stackOf(Thread thread) {
+    StringBuilder out = new StringBuilder();
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      out.append(System.lineSeparator()).append("\tat ").append(frame);
+    }
+    return out.toString();
   }
 
   /** A task seen queued or in a batch; one that just started is left to timeOutIfDue. */
@@ -666,6 +704,36 @@ final class ProcessorLane {
   /** Results answered so far, of any status. */
   long completed() {
     return metrics.completed();
+  }
+
+  /** A thread that runs events inline, and the one it runs now; read by the watchdog. */
+  private static final class InlineSlot {
+    private static final VarHandle RUNNING;
+
+    static {
+      try {
+        RUNNING = MethodHandles.lookup().findVarHandle(InlineSlot.class, "task", Task.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final Thread thread;
+    @SuppressWarnings("unused") // accessed through RUNNING
+    private Task task;
+
+    InlineSlot(Thread thread) {
+      this.thread = thread;
+    }
+
+    /** The owning thread only; a release store, so the task's fields are visible with it. */
+    void running(Task t) {
+      RUNNING.setRelease(this, t);
+    }
+
+    Task running() {
+      return (Task) RUNNING.getAcquire(this);
+    }
   }
 
   /**

@@ -1,7 +1,11 @@
 package dev.sluice.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.sluice.config.Execution;
 import dev.sluice.config.MergeMode;
 import dev.sluice.config.Ordering;
@@ -41,7 +45,12 @@ class InlineExecutionTest {
   }
 
   private Dispatcher start(EventProcessor p, int concurrency, int capacity, Ordering ordering) {
-    LaneSpec spec = new LaneSpec("lane", p, concurrency, capacity, LONG, ordering,
+    return start(p, concurrency, capacity, ordering, LONG);
+  }
+
+  private Dispatcher start(EventProcessor p, int concurrency, int capacity, Ordering ordering,
+      Duration timeout) {
+    LaneSpec spec = new LaneSpec("lane", p, concurrency, capacity, timeout, ordering,
         Execution.INLINE, new SharedProcessorContext("lane", null,
             LoggerFactory.getLogger("lane"), new SimpleMeterRegistry(),
             e -> CompletableFuture.completedFuture(null), Optional.empty(), Optional.empty(),
@@ -142,6 +151,35 @@ class InlineExecutionTest {
         .isEqualTo("after the first attempt");
     assertThat(second.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.OK);
     assertThat(restThreads).hasSize(2).allMatch(t -> t.startsWith("sluice-lane-"));
+  }
+
+  @Test
+  void aCallStuckPastItsTimeoutIsAnsweredTimeoutAndTheLogSaysWhereItIsStuck() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger laneLog = (Logger) LoggerFactory.getLogger(ProcessorLane.class);
+    laneLog.addAppender(log);
+    try {
+      Dispatcher d = start((e, c) -> {
+        gate.await(); // a processor that blocks, wrongly configured inline
+        return Result.ok(e.id());
+      }, 1, 16, Ordering.NONE, Duration.ofMillis(100));
+
+      CompletableFuture<Result> answer = submitElsewhere(d, keyed("e-1", "k"));
+
+      await().atMost(10, TimeUnit.SECONDS).until(() -> log.list.stream()
+          .anyMatch(line -> line.getFormattedMessage().contains("runs inline")));
+      String warning = log.list.get(0).getFormattedMessage();
+      assertThat(warning).contains("processor 'lane'").contains("timeout of 100 ms")
+          .contains("execution: workers").contains("CountDownLatch.await");
+      assertThat(answer).isNotDone(); // the caller's thread is still held
+      gate.countDown();
+      Result result = answer.get(10, TimeUnit.SECONDS);
+      assertThat(result.status()).isEqualTo(Status.TIMEOUT);
+      assertThat(result.errorCode()).contains("PROCESSOR_TIMEOUT");
+    } finally {
+      laneLog.detachAppender(log);
+    }
   }
 
   /** A wrapped processor whose first attempt always leaves the rest to a worker. */
