@@ -216,10 +216,7 @@ final class ProcessorLane {
     slot.running(task);
     Event outer = EventMdc.inline(task.event);
     Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    if (previous != pluginLoader) {
-      thread.setContextClassLoader(pluginLoader);
-    }
+    ClassLoader previous = enterPlugin(thread);
     Result result;
     EventProcessor rest = null;
     try {
@@ -233,15 +230,17 @@ final class ProcessorLane {
     } catch (Throwable t) {
       result = failureFrom(task, t);
     } finally {
-      if (thread.getContextClassLoader() != previous) {
-        thread.setContextClassLoader(previous);
-      }
+      leavePlugin(thread, previous);
       EventMdc.inlineDone(outer);
       slot.running(null);
     }
     long took = System.nanoTime() - start;
     if (took > timeoutNanos && !task.isDone()) {
-      warnOverrun(took); // else the watchdog has answered TIMEOUT and said so
+      // the watchdog did not see it past its timeout (else it answered TIMEOUT and said so)
+      warnInline("processor '{}' runs inline and one call took {} ms, more than its timeout of"
+          + " {} ms; it held the transport's thread (and every connection on it) meanwhile and"
+          + " could not be interrupted. Set execution: workers for a processor that may block",
+          name, TimeUnit.NANOSECONDS.toMillis(took), spec.timeout().toMillis());
     }
     try {
       if (rest != null) {
@@ -262,14 +261,27 @@ final class ProcessorLane {
     }
   }
 
-  private void warnOverrun(long took) {
+  /** Warns of an inline call that overran; at most once per overrun-warning interval. */
+  private void warnInline(String format, Object... args) {
     long now = System.nanoTime();
     if (now - lastOverrunWarning >= OVERRUN_WARNING_EVERY_NANOS || lastOverrunWarning == 0) {
       lastOverrunWarning = now;
-      LOG.warn("processor '{}' runs inline and one call took {} ms, more than its timeout of {}"
-          + " ms; it held the transport's thread (and every connection on it) meanwhile and"
-          + " could not be interrupted. Set execution: workers for a processor that may block",
-          name, TimeUnit.NANOSECONDS.toMillis(took), spec.timeout().toMillis());
+      LOG.warn(format, args);
+    }
+  }
+
+  /** Makes the plugin's loader the thread's context loader; returns the one to restore. */
+  private ClassLoader enterPlugin(Thread thread) {
+    ClassLoader previous = thread.getContextClassLoader();
+    if (previous != pluginLoader) {
+      thread.setContextClassLoader(pluginLoader);
+    }
+    return previous;
+  }
+
+  private static void leavePlugin(Thread thread, ClassLoader previous) {
+    if (thread.getContextClassLoader() != previous) {
+      thread.setContextClassLoader(previous);
     }
   }
 
@@ -407,10 +419,7 @@ final class ProcessorLane {
     }
     task.markStarted(now);
     Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    if (previous != pluginLoader) {
-      thread.setContextClassLoader(pluginLoader);
-    }
+    ClassLoader previous = enterPlugin(thread);
     Result result;
     try {
       EventProcessor call = task.rest == null ? processor : task.rest;
@@ -418,9 +427,7 @@ final class ProcessorLane {
     } catch (Throwable t) {
       result = failureFrom(task, t);
     } finally {
-      if (thread.getContextClassLoader() != previous) {
-        thread.setContextClassLoader(previous);
-      }
+      leavePlugin(thread, previous);
       worker.end(task); // before completing: an interrupt for this task must not hit callbacks
     }
     boolean answered = task.settle(result);
@@ -455,14 +462,13 @@ final class ProcessorLane {
     worker.end(task); // from here on the stage, not this worker, holds the task
     CompletableFuture<Result> stage;
     Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(pluginLoader);
+    ClassLoader previous = enterPlugin(thread);
     try {
       stage = asyncProcessor.processAsync(task.event, contextFor(task)).toCompletableFuture();
     } catch (Throwable t) {
       stage = CompletableFuture.failedFuture(t);
     } finally {
-      thread.setContextClassLoader(previous);
+      leavePlugin(thread, previous);
     }
     task.asyncStage = stage;
     stage.whenComplete((r, t) -> {
@@ -529,13 +535,13 @@ final class ProcessorLane {
     for (Worker w : workers) {
       Task t = w.current();
       if (t != null) {
-        timeOutIfDue(t, now);
+        timeOutIfDue(t, now, true);
       }
     }
     for (InlineSlot slot : inlineSlots) {
       Task t = slot.running();
-      if (t != null && timeOutIfDue(t, now)) {
-        LOG.warn("processor '{}' runs inline and has been busy on one event for {} ms on thread"
+      if (t != null && timeOutIfDue(t, now, false)) {
+        warnInline("processor '{}' runs inline and has been busy on one event for {} ms on thread"
             + " {}, past its timeout of {} ms or its sender's deadline. It holds that thread"
             + " (and every connection on it) and cannot be interrupted; its sender is answered"
             + " TIMEOUT. Set execution: workers for a processor that may block. The thread is"
@@ -547,7 +553,7 @@ final class ProcessorLane {
       }
     }
     for (Task t : asyncInFlight) {
-      timeOutIfDue(t, now);
+      timeOutIfDue(t, now, true);
     }
     if (scanQueued && depth.get() > 0) {
       for (Task t : ready) {
@@ -566,7 +572,7 @@ final class ProcessorLane {
    * Watchdog only. A blocking task's timeout counts from the first tick that sees it running,
    * which is after its real start: the worker stamps only the tick clock's time.
    */
-  private boolean timeOutIfDue(Task t, long now) {
+  private boolean timeOutIfDue(Task t, long now, boolean interruptible) {
     if (t.startedNanos == 0 || t.isDone()) {
       return false;
     }
@@ -579,13 +585,15 @@ final class ProcessorLane {
     if (!processingTimeout && now - t.senderDeadlineNanos < 0) {
       return false;
     }
+    String after = interruptible ? "; it was interrupted"
+        : "; it runs inline and could not be interrupted";
     boolean failed = processingTimeout
         ? t.fail(Status.TIMEOUT, "PROCESSOR_TIMEOUT", "processor '" + name
-            + "' did not finish within its timeout of " + spec.timeout().toMillis()
-            + "ms; it was interrupted")
+            + "' did not finish within its timeout of " + spec.timeout().toMillis() + "ms"
+            + after)
         : t.fail(Status.TIMEOUT, "DEADLINE_EXCEEDED", "processor '" + name
-            + "' did not finish before the sender's deadline; it was interrupted");
-    if (failed) {
+            + "' did not finish before the sender's deadline" + after);
+    if (failed && interruptible) {
       t.interruptIfRunning();
     }
     return failed;

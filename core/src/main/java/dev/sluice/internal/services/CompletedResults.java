@@ -195,18 +195,13 @@ final class CompletedResults {
 
   /** A larger ring, its records laid out again from the start, and the index rebuilt. */
   private void grow(int needed) {
-    long want = Math.max((long) ring.length * 2, (long) head - tail + needed);
+    int first = (wrapAt < 0 ? head : wrapAt) - tail; // the records from tail to the end or wrap
+    int second = wrapAt < 0 ? 0 : head; // the records after the wrap
+    int length = first + second;
+    long want = Math.max((long) ring.length * 2, (long) length + needed);
     byte[] bigger = new byte[(int) Math.min(maxRing, want)];
-    int length;
-    if (wrapAt < 0) {
-      length = head - tail;
-      System.arraycopy(ring, tail, bigger, 0, length);
-    } else {
-      int first = wrapAt - tail;
-      System.arraycopy(ring, tail, bigger, 0, first);
-      System.arraycopy(ring, 0, bigger, first, head);
-      length = first + head;
-    }
+    System.arraycopy(ring, tail, bigger, 0, first);
+    System.arraycopy(ring, 0, bigger, first, second);
     ring = bigger;
     tail = 0;
     head = length;

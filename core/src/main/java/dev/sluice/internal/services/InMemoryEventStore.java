@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  * bounded. Dead letters are kept up to a bound too. Nothing survives a restart.
  *
  * <p>Events in progress are kept whole (for {@link #incomplete}); completed results are kept
- * compactly, one array each, in {@link CompletedResults}.
+ * encoded, as records in one byte array, in {@link CompletedResults}.
  */
 public final class InMemoryEventStore implements EventStore {
   /** How often completed entries past their retention are looked for. */
