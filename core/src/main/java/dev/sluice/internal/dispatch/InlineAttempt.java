@@ -10,16 +10,18 @@ import dev.sluice.spi.EventProcessor;
  *
  * @param result the event's result, or null when {@code rest} must run
  * @param rest called on a worker with the event and its context; null when {@code result} is set
+ * @param endNanos {@link System#nanoTime()} when the attempt ended, read once by whoever timed
+ *     it, so that the lane does not read the clock again
  */
-public record InlineAttempt(Result result, EventProcessor rest) {
+public record InlineAttempt(Result result, EventProcessor rest, long endNanos) {
 
   /** The first attempt settled the event. */
-  public static InlineAttempt settled(Result result) {
-    return new InlineAttempt(result, null);
+  public static InlineAttempt settled(Result result, long endNanos) {
+    return new InlineAttempt(result, null, endNanos);
   }
 
   /** The event needs more than its first attempt; {@code rest} does it on a worker. */
-  public static InlineAttempt handOff(EventProcessor rest) {
-    return new InlineAttempt(null, rest);
+  public static InlineAttempt handOff(EventProcessor rest, long endNanos) {
+    return new InlineAttempt(null, rest, endNanos);
   }
 }

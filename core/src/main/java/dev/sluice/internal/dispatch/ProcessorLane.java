@@ -219,9 +219,11 @@ final class ProcessorLane {
     ClassLoader previous = enterPlugin(thread);
     Result result;
     EventProcessor rest = null;
+    long end = 0; // the attempt's own end when it timed itself: one clock read for every timer
     try {
       if (gate != null) {
-        InlineAttempt attempt = gate.firstAttempt(task.event, contextFor(task));
+        InlineAttempt attempt = gate.firstAttempt(task.event, contextFor(task), start);
+        end = attempt.endNanos();
         rest = attempt.rest();
         result = rest == null ? normalize(task, attempt.result()) : null;
       } else {
@@ -234,7 +236,10 @@ final class ProcessorLane {
       EventMdc.inlineDone(outer);
       slot.running(null);
     }
-    long took = System.nanoTime() - start;
+    if (end == 0) {
+      end = System.nanoTime();
+    }
+    long took = end - start;
     if (took > timeoutNanos && !task.isDone()) {
       // the watchdog did not see it past its timeout (else it answered TIMEOUT and said so)
       warnInline("processor '{}' runs inline and one call took {} ms, more than its timeout of"
@@ -253,7 +258,7 @@ final class ProcessorLane {
         }
         return enqueue(task, true);
       }
-      task.finish(result);
+      task.finish(result, end);
       release(task);
       return task;
     } finally {
@@ -705,8 +710,8 @@ final class ProcessorLane {
     }
   }
 
-  void recorded(Task task, Result result) {
-    metrics.record(task, result.status());
+  void recorded(Task task, Result result, long nowNanos) {
+    metrics.record(task, result.status(), nowNanos);
   }
 
   /** Results answered so far, of any status. */
@@ -853,12 +858,12 @@ final class ProcessorLane {
       return n;
     }
 
-    void record(Task task, Status status) {
+    void record(Task task, Status status, long nowNanos) {
       results[status.ordinal()].increment();
       long started = task.startedNanos;
       if (started != 0) {
         timed.increment();
-        timedNanos.add(System.nanoTime() - started);
+        timedNanos.add(nowNanos - started);
       }
     }
   }

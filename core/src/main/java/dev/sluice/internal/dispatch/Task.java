@@ -74,10 +74,15 @@ final class Task extends CompletableFuture<Result> {
 
   /** Completes unless already complete and counts it in the lane's meters; true if it did. */
   boolean finish(Result result) {
+    return finish(result, System.nanoTime());
+  }
+
+  /** As {@link #finish(Result)}, for a caller that has just read the clock. */
+  boolean finish(Result result, long nowNanos) {
     if (!settle(result)) {
       return false;
     }
-    lane.recorded(this, result);
+    lane.recorded(this, result, nowNanos);
     return true;
   }
 

@@ -25,6 +25,9 @@ public interface WrappedProcessor {
    * neither retried nor dead-lettered), and otherwise the rest of the processing, which waits
    * (a backoff, a store write) and so must run on a worker; it never sleeps or writes to the
    * store itself. A synchronous processor only.
+   *
+   * @param startNanos {@link System#nanoTime()} when the lane started the call: the attempt's
+   *     timers count from it instead of reading the clock again
    */
-  InlineAttempt firstAttempt(Event event, ProcessorContext context);
+  InlineAttempt firstAttempt(Event event, ProcessorContext context, long startNanos);
 }

@@ -81,6 +81,11 @@ public final class Engine {
   private final String storeDescription;
   private final Breakers breakers;
   private final BreakerIntakeControl intake = new BreakerIntakeControl();
+  /**
+   * How often breakers are looked at for a change no call reported: an open breaker that
+   * half-opens on time resumes its paused intake within this.
+   */
+  private static final Duration BREAKER_STATE_CHECK = Duration.ofMillis(20);
   private final ScheduledExecutorService retryScheduler;
   private final Map<String, DependencyGuard> dependencies = new ConcurrentHashMap<>();
   private final ServerHealth health;
@@ -226,6 +231,7 @@ public final class Engine {
     }
     LOG.info("starting sluice '{}'", config.server().name());
     dispatcher.start();
+    breakers.watchStates(retryScheduler, BREAKER_STATE_CHECK);
     LOG.info("dispatcher started: {} processors", config.processors().size());
     source = transport.createSource(transportContext);
     if (source instanceof PausableSource) {

@@ -16,10 +16,10 @@ import java.util.function.Supplier;
 /** {@link DependencyGuard} on a resilience4j breaker, with {@code orTimeout} as call timeout. */
 public final class BreakerGuard implements DependencyGuard {
   private final String name;
-  private final CircuitBreaker breaker;
+  private final Breaker breaker;
   private final long timeoutNanos;
 
-  public BreakerGuard(String name, CircuitBreaker breaker, Duration callTimeout) {
+  public BreakerGuard(String name, Breaker breaker, Duration callTimeout) {
     this.name = name;
     this.breaker = breaker;
     this.timeoutNanos = callTimeout.toNanos();
@@ -38,7 +38,7 @@ public final class BreakerGuard implements DependencyGuard {
   }
 
   public CircuitBreaker breaker() {
-    return breaker;
+    return breaker.circuitBreaker();
   }
 
   @Override
@@ -51,7 +51,7 @@ public final class BreakerGuard implements DependencyGuard {
     try {
       stage = call.get().toCompletableFuture();
     } catch (RuntimeException e) {
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      breaker.onError(System.nanoTime() - start, e);
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<T> out = new CompletableFuture<>();
@@ -59,7 +59,7 @@ public final class BreakerGuard implements DependencyGuard {
     stage.copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((v, t) -> {
       long took = System.nanoTime() - start;
       if (t == null) {
-        breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+        breaker.onSuccess(took);
         out.complete(v);
       } else {
         Throwable cause = t instanceof java.util.concurrent.CompletionException
@@ -68,7 +68,7 @@ public final class BreakerGuard implements DependencyGuard {
           cause = new TimeoutException(name + " did not answer within "
               + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + "ms");
         }
-        breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+        breaker.onError(took, cause);
         out.completeExceptionally(cause);
       }
     });
@@ -83,28 +83,28 @@ public final class BreakerGuard implements DependencyGuard {
     long start = System.nanoTime();
     try {
       T value = call.call();
-      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      breaker.onSuccess(System.nanoTime() - start);
       return value;
     } catch (Exception | Error e) {
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      breaker.onError(System.nanoTime() - start, e);
       throw e;
     }
   }
 
   @Override
   public boolean isAvailable() {
-    return !Breakers.isOpen(breaker);
+    return !Breakers.isOpen(breaker());
   }
 
   private DependencyUnavailableException refusal() {
     return new DependencyUnavailableException(name, name + " is unavailable: its circuit"
-        + " breaker is " + Breakers.stateName(breaker) + " (" + Breakers.describe(breaker)
-        + "); calls are refused for up to " + Breakers.waitInOpen(breaker).toMillis()
+        + " breaker is " + Breakers.stateName(breaker()) + " (" + Breakers.describe(breaker())
+        + "); calls are refused for up to " + Breakers.waitInOpen(breaker()).toMillis()
         + "ms before trial calls are let through");
   }
 
   @Override
   public String toString() {
-    return "BreakerGuard{" + name + ", " + Breakers.stateName(breaker) + "}";
+    return "BreakerGuard{" + name + ", " + Breakers.stateName(breaker()) + "}";
   }
 }

@@ -26,11 +26,12 @@ public final class BreakerIntakeControl {
   private TypePausableSource source;
 
   /** Watches the breaker of {@code processor}, which handles {@code types}. */
-  public synchronized void watch(String processor, List<String> types, CircuitBreaker breaker) {
+  public synchronized void watch(String processor, List<String> types, Breaker breaker) {
     String key = ResilientProcessors.breakerName(processor);
     watched.put(key, new Watched(processor,
-        java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(types)), breaker));
-    breaker.getEventPublisher().onStateTransition(e -> update(key));
+        java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(types)),
+        breaker.circuitBreaker()));
+    breaker.onStateChange(() -> update(key));
   }
 
   /** Starts pausing {@code s}, if it has the capability; breakers open already pause it now. */

@@ -4,46 +4,74 @@ import dev.sluice.config.BreakerPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server's circuit breakers (processors, the store, outbound dependencies), in one
  * resilience4j registry so that health and metrics see them all. Every state change is logged
- * once: a warning when a breaker opens, information otherwise.
+ * once: a warning when a breaker opens, information otherwise. Meters and state changes come
+ * from {@link Breaker}, not from resilience4j's per-call events.
  */
 public final class Breakers {
   private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.server");
 
   private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+  private final MeterRegistry meters;
+  private final List<Breaker> created = new CopyOnWriteArrayList<>();
 
   /** Breakers whose meters go to {@code meters} ({@code resilience4j.circuitbreaker.*}). */
   public Breakers(MeterRegistry meters) {
-    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+    this.meters = meters;
   }
 
   /** A new breaker named {@code name} with {@code policy}; a disabled policy never refuses. */
-  public CircuitBreaker create(String name, BreakerPolicy policy) {
-    CircuitBreaker breaker = registry.circuitBreaker(name, config(policy));
+  public Breaker create(String name, BreakerPolicy policy) {
+    CircuitBreaker circuitBreaker = registry.circuitBreaker(name, config(policy));
     if (!policy.enabled()) {
-      breaker.transitionToDisabledState();
+      circuitBreaker.transitionToDisabledState();
     }
-    breaker.getEventPublisher().onStateTransition(e -> {
-      CircuitBreaker.State to = e.getStateTransition().getToState();
+    Breaker breaker = new Breaker(circuitBreaker);
+    breaker.bindTo(meters);
+    breaker.onStateChange(() -> {
+      CircuitBreaker.State to = circuitBreaker.getState();
       if (to == CircuitBreaker.State.OPEN) {
         LOG.warn("circuit breaker '{}' opened: {}; refusing calls for {}ms", name,
-            describe(breaker), policy.waitInOpen().toMillis());
+            describe(circuitBreaker), policy.waitInOpen().toMillis());
       } else {
         LOG.info("circuit breaker '{}' is {}", name,
             to.name().toLowerCase(Locale.ROOT).replace('_', '-'));
       }
     });
+    created.add(breaker);
     return breaker;
+  }
+
+  /**
+   * Looks at every breaker's state every {@code period} on {@code scheduler}, so that changes
+   * no call made (an open breaker half-opening on time) are reported too.
+   */
+  public void watchStates(ScheduledExecutorService scheduler, Duration period) {
+    scheduler.scheduleWithFixedDelay(this::checkStates, period.toNanos(), period.toNanos(),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /** Reports any breaker's state change not reported yet. */
+  public void checkStates() {
+    for (Breaker breaker : created) {
+      try {
+        breaker.checkState();
+      } catch (RuntimeException e) {
+        LOG.warn("reporting the state of {} failed", breaker, e);
+      }
+    }
   }
 
   /** Every breaker, by name. */
@@ -54,9 +82,13 @@ public final class Breakers {
   }
 
   /** The breaker named {@code name}; it must exist. */
-  public CircuitBreaker get(String name) {
-    return registry.find(name).orElseThrow(() -> new IllegalArgumentException(
-        "no circuit breaker named '" + name + "'"));
+  public Breaker get(String name) {
+    for (Breaker breaker : created) {
+      if (breaker.name().equals(name)) {
+        return breaker;
+      }
+    }
+    throw new IllegalArgumentException("no circuit breaker named '" + name + "'");
   }
 
   static CircuitBreakerConfig config(BreakerPolicy p) {

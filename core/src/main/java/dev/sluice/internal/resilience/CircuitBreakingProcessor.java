@@ -9,7 +9,6 @@ import dev.sluice.spi.ProcessorContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Calls the processor through its circuit breaker. A call fails, for the breaker, when the
@@ -23,9 +22,9 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
   static final String CODE = "CIRCUIT_OPEN";
 
   private final String name;
-  private final CircuitBreaker breaker;
+  private final Breaker breaker;
 
-  CircuitBreakingProcessor(EventProcessor delegate, String name, CircuitBreaker breaker) {
+  CircuitBreakingProcessor(EventProcessor delegate, String name, Breaker breaker) {
     super(delegate);
     this.name = name;
     this.breaker = breaker;
@@ -33,7 +32,7 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
 
   /** The refusal while the breaker is open, or null; acquires nothing. */
   Result refuse(Event event) {
-    return Breakers.isOpen(breaker) ? refusal(event) : null;
+    return Breakers.isOpen(breaker.circuitBreaker()) ? refusal(event) : null;
   }
 
   @Override
@@ -49,12 +48,45 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
       if (cutShort(e, context)) {
         breaker.releasePermission();
       } else {
-        record(start, null, e);
+        record(System.nanoTime() - start, null, e);
       }
       throw e;
     }
-    record(start, result, null);
+    record(System.nanoTime() - start, result, null);
     return result;
+  }
+
+  /**
+   * One call, as {@link #process}, timed from {@code startNanos} (read by the caller just
+   * before) and ended by one clock read, which the outcome carries so the caller's timers
+   * need not read the clock again. A throw is in the outcome too, except an {@link Error}.
+   */
+  Attempt attempt(Event event, ProcessorContext context, long startNanos) {
+    if (!breaker.tryAcquirePermission()) {
+      return new Attempt(refusal(event), null, startNanos);
+    }
+    Result result;
+    try {
+      result = delegate.process(event, context);
+    } catch (Exception e) {
+      long end = System.nanoTime();
+      if (cutShort(e, context)) {
+        breaker.releasePermission();
+      } else {
+        record(end - startNanos, null, e);
+      }
+      return new Attempt(null, e, end);
+    } catch (Error e) {
+      record(System.nanoTime() - startNanos, null, e);
+      throw e;
+    }
+    long end = System.nanoTime();
+    record(end - startNanos, result, null);
+    return new Attempt(result, null, end);
+  }
+
+  /** What {@link #attempt} came to: a result or a throw, and when the call ended. */
+  record Attempt(Result result, Exception thrown, long endNanos) {
   }
 
   /**
@@ -80,7 +112,7 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
       if (cause != null && cutShort(cause, context)) {
         breaker.releasePermission();
       } else {
-        record(start, r, cause);
+        record(System.nanoTime() - start, r, cause);
       }
     });
   }
@@ -89,13 +121,11 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
     return t == null ? null : unwrap(t);
   }
 
-  private void record(long start, Result result, Throwable thrown) {
-    long took = System.nanoTime() - start;
+  private void record(long took, Result result, Throwable thrown) {
     if (isFailure(result, thrown)) {
-      breaker.onError(took, TimeUnit.NANOSECONDS,
-          thrown != null ? thrown : new FailedResult(result));
+      breaker.onError(took, thrown != null ? thrown : new FailedResult(result));
     } else {
-      breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+      breaker.onSuccess(took);
     }
   }
 
@@ -107,6 +137,7 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
   }
 
   private Result refusal(Event event) {
+    CircuitBreaker breaker = this.breaker.circuitBreaker();
     return Result.failure(event.id(), Status.UNAVAILABLE, CODE, "processor '" + name
         + "' is failing and its circuit breaker is " + Breakers.stateName(breaker) + " ("
         + Breakers.describe(breaker) + "); its events are refused for up to "

@@ -10,7 +10,6 @@ import dev.sluice.spi.AsyncEventProcessor;
 import dev.sluice.spi.EventProcessor;
 import dev.sluice.spi.EventStore;
 import dev.sluice.spi.ProcessorContext;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -62,7 +61,7 @@ public final class ResilientProcessors {
   /** {@code plugin} wrapped as configured by {@code config}. */
   public EventProcessor decorate(ProcessorConfig config, EventProcessor plugin) {
     String name = config.name();
-    CircuitBreaker breaker = breakers.create(breakerName(name), config.circuitBreaker());
+    Breaker breaker = breakers.create(breakerName(name), config.circuitBreaker());
     CircuitBreakingProcessor breaking = new CircuitBreakingProcessor(plugin, name, breaker);
     Counter retries = Counter.builder("sluice.processor.retries").tag("processor", name)
         .description("attempts made again after a retryable failure").register(meters);
@@ -131,19 +130,16 @@ public final class ResilientProcessors {
      * the dead letter would have taken it. The duration counts both parts.
      */
     @Override
-    public InlineAttempt firstAttempt(Event event, ProcessorContext context) {
-      long start = System.nanoTime();
-      Result result;
-      try {
-        result = breaking.process(event, context);
-      } catch (Exception e) {
-        return InlineAttempt.handOff((ev, ctx) -> rest(start, ev, ctx, null, e));
+    public InlineAttempt firstAttempt(Event event, ProcessorContext context, long start) {
+      CircuitBreakingProcessor.Attempt attempt = breaking.attempt(event, context, start);
+      Result result = attempt.result();
+      Exception thrown = attempt.thrown();
+      if (thrown != null || RetryingProcessor.isRetryable(result)) {
+        return InlineAttempt.handOff((ev, ctx) -> rest(start, ev, ctx, result, thrown),
+            attempt.endNanos());
       }
-      if (RetryingProcessor.isRetryable(result)) {
-        return InlineAttempt.handOff((ev, ctx) -> rest(start, ev, ctx, result, null));
-      }
-      duration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-      return InlineAttempt.settled(result);
+      duration.record(attempt.endNanos() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      return InlineAttempt.settled(result, attempt.endNanos());
     }
 
     private Result rest(long start, Event event, ProcessorContext context, Result failed,
@@ -170,7 +166,7 @@ public final class ResilientProcessors {
     }
 
     @Override
-    public InlineAttempt firstAttempt(Event event, ProcessorContext context) {
+    public InlineAttempt firstAttempt(Event event, ProcessorContext context, long start) {
       throw new UnsupportedOperationException("an asynchronous processor does not run inline");
     }
 

@@ -206,8 +206,8 @@ class InlineExecutionTest {
     }
 
     @Override
-    public InlineAttempt firstAttempt(Event event, ProcessorContext context) {
-      return InlineAttempt.handOff(rest);
+    public InlineAttempt firstAttempt(Event event, ProcessorContext context, long startNanos) {
+      return InlineAttempt.handOff(rest, System.nanoTime());
     }
   }
 }

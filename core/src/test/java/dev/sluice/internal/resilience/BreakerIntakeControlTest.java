@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class BreakerIntakeControlTest {
   private final Breakers breakers = new Breakers(new SimpleMeterRegistry());
-  private final CircuitBreaker orders = breakers.create("processor:orders",
+  private final Breaker watched = breakers.create("processor:orders",
       new BreakerPolicy(true, 50.0, 1, 1, Duration.ofMinutes(1), 1));
+  private final CircuitBreaker orders = watched.circuitBreaker();
   private final RecordingSource source = new RecordingSource();
   private final BreakerIntakeControl control = new BreakerIntakeControl();
 
@@ -48,15 +49,20 @@ class BreakerIntakeControlTest {
 
   @Test
   void pausesTheProcessorsTypesWhileItsBreakerIsOpenAndResumesWhenItHalfOpens() {
-    control.watch("orders", List.of("orders.*"), orders);
+    control.watch("orders", List.of("orders.*"), watched);
     control.attach(source);
 
+    // changes made outside a call are seen at the next look (the engine looks periodically)
     orders.transitionToOpenState();
+    watched.checkState();
     assertThat(control.isPaused("orders")).isTrue();
     orders.transitionToHalfOpenState();
+    watched.checkState();
     orders.transitionToOpenState();
+    watched.checkState();
     orders.transitionToHalfOpenState();
     orders.transitionToClosedState();
+    watched.checkState();
 
     assertThat(source.calls).containsExactly(
         "pause processor:orders [orders.*]: processor 'orders' circuit breaker is open (0.0% of"
@@ -69,8 +75,46 @@ class BreakerIntakeControlTest {
   }
 
   @Test
+  void aCallThatOpensTheBreakerPausesIntakeBeforeItReturns() {
+    control.watch("orders", List.of("orders.*"), watched);
+    control.attach(source);
+
+    assertThat(watched.tryAcquirePermission()).isTrue();
+    watched.onError(1_000, new IllegalStateException("down"));
+
+    assertThat(control.isPaused("orders")).isTrue();
+    assertThat(source.calls).singleElement().asString()
+        .startsWith("pause processor:orders [orders.*]: processor 'orders' circuit breaker is"
+            + " open (100.0% of the last 1 calls failed)");
+  }
+
+  @Test
+  void breakersThatHalfOpenOnTimeAreSeenByThePeriodicLook() throws Exception {
+    Breaker quick = breakers.create("processor:quick",
+        new BreakerPolicy(true, 50.0, 1, 1, Duration.ofMillis(50), 1));
+    control.watch("quick", List.of("quick.*"), quick);
+    control.attach(source);
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      breakers.watchStates(scheduler, Duration.ofMillis(10));
+      assertThat(quick.tryAcquirePermission()).isTrue();
+      quick.onError(1_000, new IllegalStateException("down"));
+      assertThat(control.isPaused("quick")).isTrue();
+
+      // no call is made while intake is paused: only the periodic look can resume it
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> !control.isPaused("quick"));
+      assertThat(quick.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+      assertThat(source.calls).containsExactly(source.calls.get(0), "resume processor:quick");
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
   void aSourceAttachedWhileTheBreakerIsOpenIsPausedAtOnce() {
-    control.watch("orders", List.of("orders.created", "orders.paid"), orders);
+    control.watch("orders", List.of("orders.created", "orders.paid"), watched);
     orders.transitionToOpenState();
 
     control.attach(source);
@@ -81,7 +125,7 @@ class BreakerIntakeControlTest {
 
   @Test
   void aDetachedSourceIsLeftAlone() {
-    control.watch("orders", List.of("orders.*"), orders);
+    control.watch("orders", List.of("orders.*"), watched);
     control.attach(source);
     control.detach();
 

@@ -23,8 +23,9 @@ class CircuitBreakingProcessorTest {
   private static final Event EVENT =
       Event.builder().id("e-1").source("/test").type("test.breaker").build();
 
-  private final CircuitBreaker breaker =
+  private final Breaker watched =
       new Breakers(new SimpleMeterRegistry()).create("processor:p", POLICY);
+  private final CircuitBreaker breaker = watched.circuitBreaker();
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicBoolean failing = new AtomicBoolean(true);
   private final EventProcessor downstream = (event, context) -> {
@@ -35,7 +36,7 @@ class CircuitBreakingProcessorTest {
     return Result.ok(event.id());
   };
   private final CircuitBreakingProcessor processor =
-      new CircuitBreakingProcessor(downstream, "p", breaker);
+      new CircuitBreakingProcessor(downstream, "p", watched);
 
   private void failFourTimes() {
     for (int i = 0; i < 4; i++) {
@@ -63,7 +64,7 @@ class CircuitBreakingProcessorTest {
     EventProcessor rejecting = (event, context) -> {
       throw new ProcessingException("BAD_INPUT", "no such account");
     };
-    CircuitBreakingProcessor p = new CircuitBreakingProcessor(rejecting, "p", breaker);
+    CircuitBreakingProcessor p = new CircuitBreakingProcessor(rejecting, "p", watched);
     for (int i = 0; i < 10; i++) {
       assertThatThrownBy(() -> p.process(EVENT, DeadlineContext.far()))
           .hasMessage("no such account");
@@ -99,7 +100,7 @@ class CircuitBreakingProcessorTest {
     EventProcessor cancelled = (event, context) -> {
       throw new InterruptedException("a fan-out has its answer");
     };
-    CircuitBreakingProcessor p = new CircuitBreakingProcessor(cancelled, "p", breaker);
+    CircuitBreakingProcessor p = new CircuitBreakingProcessor(cancelled, "p", watched);
     for (int i = 0; i < 10; i++) {
       assertThatThrownBy(() -> p.process(EVENT, DeadlineContext.far()))
           .isInstanceOf(InterruptedException.class);
@@ -114,7 +115,7 @@ class CircuitBreakingProcessorTest {
     EventProcessor slow = (event, context) -> {
       throw new InterruptedException("processor timeout");
     };
-    CircuitBreakingProcessor p = new CircuitBreakingProcessor(slow, "p", breaker);
+    CircuitBreakingProcessor p = new CircuitBreakingProcessor(slow, "p", watched);
     DeadlineContext passed = new DeadlineContext(java.time.Instant.now().minusSeconds(1));
     for (int i = 0; i < 4; i++) {
       assertThatThrownBy(() -> p.process(EVENT, passed)).isInstanceOf(InterruptedException.class);
@@ -125,7 +126,7 @@ class CircuitBreakingProcessorTest {
 
   @Test
   void aDisabledBreakerNeverRefuses() throws Exception {
-    CircuitBreaker disabled = new Breakers(new SimpleMeterRegistry())
+    Breaker disabled = new Breakers(new SimpleMeterRegistry())
         .create("processor:q", BreakerPolicy.DISABLED);
     CircuitBreakingProcessor p = new CircuitBreakingProcessor(downstream, "q", disabled);
     for (int i = 0; i < 100; i++) {

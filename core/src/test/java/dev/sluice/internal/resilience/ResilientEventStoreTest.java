@@ -52,10 +52,11 @@ class ResilientEventStoreTest {
   @Test
   void aStoreThatAnswersFromMemoryIsCalledWithoutTheBreakerForAdmissionsAndResults()
       throws Exception {
-    CircuitBreaker breaker = new Breakers(new SimpleMeterRegistry()).create("store", POLICY);
+    Breaker watched = new Breakers(new SimpleMeterRegistry()).create("store", POLICY);
+    CircuitBreaker breaker = watched.circuitBreaker();
     ResilientEventStore inMemory = new ResilientEventStore(
         new InMemoryEventStore(Clock.systemUTC(), 60_000, 100),
-        new BreakerGuard("store", breaker, Duration.ofMillis(50)));
+        new BreakerGuard("store", watched, Duration.ofMillis(50)));
     breaker.transitionToForcedOpenState(); // what a database outage would do
 
     assertThat(inMemory.answersFromMemory()).isTrue();
