@@ -22,6 +22,17 @@ import java.util.List;
  */
 public final class FrameCodec {
   /** Wire values of {@link Status}, by ordinal; the protocol fixes them, not the enum order. */
+  /** The CloudEvents attribute names, most frequent first: decoded without a new string. */
+  private static final String[] KNOWN_NAMES = {"id", "source", "type", "specversion",
+      "datacontenttype", "subject", "time", "dataschema"};
+  private static final byte[][] KNOWN_NAME_BYTES = new byte[KNOWN_NAMES.length][];
+
+  static {
+    for (int k = 0; k < KNOWN_NAMES.length; k++) {
+      KNOWN_NAME_BYTES[k] = KNOWN_NAMES[k].getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
   private static final Status[] STATUS_BY_WIRE = {Status.OK, Status.ERROR, Status.REJECTED,
       Status.OVERLOADED, Status.UNAUTHORIZED, Status.INVALID, Status.TIMEOUT, Status.UNAVAILABLE};
 
@@ -235,21 +246,45 @@ public final class FrameCodec {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId,
           "attribute name length " + length + " is 0 or runs past the end of the frame");
     }
+    int start = body.readerIndex();
     for (int i = 0; i < length; i++) {
-      byte c = body.getByte(body.readerIndex() + i);
+      byte c = body.getByte(start + i);
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
         throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId,
             "attribute names are lower-case ASCII letters and digits; byte " + i + " is 0x"
                 + Integer.toHexString(c & 0xFF));
       }
     }
-    String name = body.toString(body.readerIndex(), length, StandardCharsets.US_ASCII);
+    String name = knownName(body, start, length);
+    if (name == null) {
+      name = body.toString(start, length, StandardCharsets.US_ASCII);
+    }
     body.skipBytes(length);
     return name;
   }
 
+  /** The CloudEvents attribute named by these bytes, as a constant, or null (an extension). */
+  private static String knownName(ByteBuf body, int start, int length) {
+    for (int k = 0; k < KNOWN_NAMES.length; k++) {
+      byte[] known = KNOWN_NAME_BYTES[k];
+      if (known.length == length && matches(body, start, known)) {
+        return KNOWN_NAMES[k];
+      }
+    }
+    return null;
+  }
+
+  private static boolean matches(ByteBuf body, int start, byte[] expected) {
+    for (int i = 0; i < expected.length; i++) {
+      if (body.getByte(start + i) != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static String string16(ByteBuf body, String field, int limit, int correlationId) {
-    int length = u16(body, field + " length");
+    int length = length16(body, field);
     if (length == Frame.ABSENT) {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId,
           "'" + field + "' is required; its length must not be 0xFFFF (absent)");
@@ -258,9 +293,17 @@ public final class FrameCodec {
   }
 
   private static String optional16(ByteBuf body, String field, int correlationId) {
-    int length = u16(body, field + " length");
+    int length = length16(body, field);
     return length == Frame.ABSENT ? null
         : utf8(body, field, length, Integer.MAX_VALUE, correlationId);
+  }
+
+  /** A field's 16-bit length; the error names the field (built only when it is raised). */
+  private static int length16(ByteBuf body, String field) {
+    if (body.readableBytes() < 2) {
+      need(body, 2, field + " length");
+    }
+    return body.readUnsignedShort();
   }
 
   private static String utf8(ByteBuf body, String field, int length, int limit,
@@ -274,13 +317,34 @@ public final class FrameCodec {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId, "'" + field
           + "' claims " + length + " bytes but only " + body.readableBytes() + " are left");
     }
-    if (!ByteBufUtil.isText(body, body.readerIndex(), length, StandardCharsets.UTF_8)) {
+    int start = body.readerIndex();
+    String s;
+    if (isAscii(body, start, length)) {
+      // ASCII is valid UTF-8 and decodes byte for byte: the usual id, source and type
+      s = body.toString(start, length, StandardCharsets.ISO_8859_1);
+    } else if (ByteBufUtil.isText(body, start, length, StandardCharsets.UTF_8)) {
+      s = body.toString(start, length, StandardCharsets.UTF_8);
+    } else {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId,
           "'" + field + "' is not valid UTF-8");
     }
-    String s = body.toString(body.readerIndex(), length, StandardCharsets.UTF_8);
     body.skipBytes(length);
     return s;
+  }
+
+  private static boolean isAscii(ByteBuf body, int start, int length) {
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      if ((body.getLong(start + i) & 0x8080808080808080L) != 0) {
+        return false;
+      }
+    }
+    for (; i < length; i++) {
+      if (body.getByte(start + i) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int u8(ByteBuf body, String field) {

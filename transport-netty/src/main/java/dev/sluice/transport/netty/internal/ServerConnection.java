@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -66,6 +67,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private int pauseReasons;
   private boolean goingAway;
   private int lastCorrelationId;
+  /** Results were written during this read: flush them once when the read completes. */
+  private boolean flushAfterRead;
   private ScheduledFuture<?> handshakeTimer;
   // read once: settings are looked up by key, and these are needed for every request
   private final long requestTimeoutMillis;
@@ -293,9 +296,27 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       // the engine's pause task for this channel may still be queued: stop reading now
       pause(PAUSED_BY_ENGINE, true);
     }
-    source.submit(event, delivery).whenComplete((r, t) -> results.offer(new Object[] {id,
+    CompletionStage<Result> outcome = source.submit(event, delivery);
+    if (outcome instanceof CompletableFuture<Result> answered && answered.isDone()
+        && !answered.isCompletedExceptionally()) {
+      // answered while it was submitted (a processor that runs inline, a repeat): written now
+      // and flushed with the rest of this read, as results come in the same order of work
+      writeResult(id, answered.getNow(null));
+      flushAfterRead = true;
+      return;
+    }
+    outcome.whenComplete((r, t) -> results.offer(new Object[] {id,
         r != null ? r : Result.failure(event.id(), Status.ERROR, "INTERNAL",
             "the server failed to process the event: " + t)}));
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (flushAfterRead) {
+      flushAfterRead = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   /** A result for a request that never reached the sink. */
@@ -305,10 +326,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void writeResult(Object[] item) {
+    writeResult((Integer) item[0], (Result) item[1]);
+  }
+
+  /** Writes one result without flushing; on the event loop. */
+  private void writeResult(int id, Result result) {
     inFlight--;
     if (state != State.CLOSING) {
-      channel.write(EventMapping.toFrame((Integer) item[0], (Result) item[1]),
-          channel.voidPromise());
+      channel.write(EventMapping.toFrame(id, result), channel.voidPromise());
     }
     if ((pauseReasons & PAUSED_BY_IN_FLIGHT) != 0
         && inFlight <= maxInFlight / 2) {

@@ -82,6 +82,43 @@ class FrameDecoderTest {
   }
 
   @Test
+  void decodesAttributeValuesOfEveryKindOfCharacterAndExtensionNames() {
+    // ASCII of every length around the 8-byte steps of the ASCII check, then non-ASCII UTF-8
+    // before, on and after such a step; extension names beside the CloudEvents ones
+    List<String> values = List.of("", "a", "abcdefg", "abcdefgh", "abcdefghi",
+        "0123456789abcdef0", "é", "abcdefgé", "abcdefghé", "naïve ☃ 日本 \uD83D\uDE00 done");
+    for (String value : values) {
+      Frame.EventFrame sent = new Frame.EventFrame(9, 0, List.of("id", "e9", "subject", value,
+          "traceparent", value, "type", "t", "s3", "x"), new byte[0]);
+      EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(LIMITS));
+      ch.writeInbound(encoded(sent));
+      Frame.EventFrame got = ch.readInbound();
+      assertThat(got).as(value).isEqualTo(sent);
+      assertThat(got.attribute("subject")).isEqualTo(value);
+      assertThat(got.attribute("traceparent")).isEqualTo(value);
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void rejectsMalformedUtf8AfterAnAsciiPrefixLongerThanEightBytes() {
+    ByteBuf f = Unpooled.buffer();
+    byte[] value = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', (byte) 0xC3};
+    ByteBuf body = Unpooled.buffer().writeInt(0).writeShort(1).writeByte(7)
+        .writeBytes("subject".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .writeShort(value.length).writeBytes(value).writeInt(0);
+    f.writeInt(body.readableBytes() + 6).writeByte(Frame.EVENT).writeByte(0).writeInt(4)
+        .writeBytes(body);
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(LIMITS));
+    assertThatThrownBy(() -> ch.writeInbound(f)).cause()
+        .isInstanceOfSatisfying(ProtocolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+          assertThat(e.getMessage()).contains("'subject' is not valid UTF-8");
+        });
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void rejectsTruncatedFieldsTrailingBytesBadNamesAndFlags() {
     assertProtocolError(new byte[] {0, 0, 0, 6, 0x06, 0, 0, 0, 0, 0}, "ends before its ping");
     assertProtocolError(new byte[] {0, 0, 0, 7, 0x07, 0, 0, 0, 0, 0, 0}, "ends before");
