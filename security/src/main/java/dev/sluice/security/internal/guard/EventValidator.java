@@ -163,9 +163,10 @@ public final class EventValidator {
     }
     try {
       if (typeRules == null) {
-        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), data)) {
-          scan(parser);
+        if (JsonSyntax.plainlyWellFormed(data, rules.jsonMaxDepth())) {
+          return Optional.empty(); // what Jackson would say, at a fraction of the cost
         }
+        scanWithJackson(data);
         return Optional.empty();
       }
       JsonNode tree;
@@ -194,6 +195,13 @@ public final class EventValidator {
     } catch (BoundedRegularExpressionFactory.RegexBudgetExceededException e) {
       return Optional.of(invalid(event, "SCHEMA_VIOLATION", "the data could not be checked"
           + " against the schema of '" + event.type() + "' in bounded time: " + e.getMessage()));
+    }
+  }
+
+  /** Jackson's strict scan of {@code data}; throws what it finds wrong. */
+  void scanWithJackson(byte[] data) {
+    try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), data)) {
+      scan(parser);
     }
   }
 
