@@ -93,10 +93,12 @@ public final class Breakers {
 
   static CircuitBreakerConfig config(BreakerPolicy p) {
     return CircuitBreakerConfig.custom()
-        // every processor call records its outcome: no lock shared by the workers
+        // every call records its outcome. The lock-free window allocates three objects per
+        // call and retries its compare-and-set under contention: two threads recording at
+        // once took 770 to 810 ns a call with it, 145 to 210 ns with the synchronized one
         .slidingWindow(p.slidingWindow(), p.minimumCalls(),
             CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
-            CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
+            CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.SYNCHRONIZED)
         .failureRateThreshold((float) p.failureRateThreshold())
         .waitDurationInOpenState(p.waitInOpen())
         .permittedNumberOfCallsInHalfOpenState(p.halfOpenCalls())

@@ -97,6 +97,12 @@ final class CompletedResults {
     return at < 0 ? null : decodeResult(bodyArray(at), bodyOffset(at));
   }
 
+  /** When the result for {@code key} was stored, or -1 when there is none. */
+  long storedAt(EventKey key) {
+    int at = slots[find(key)] - 1;
+    return at < 0 ? -1 : readLong(ring, at + AT);
+  }
+
   /**
    * Stores {@code result} for {@code key} at {@code atMillis}, replacing what was stored for it;
    * when full, the eldest result is forgotten.

@@ -78,6 +78,67 @@ class InMemoryEventStoreTest {
   }
 
   @Test
+  void aLargeStoreSplitByKeyKeepsItsBoundAndTheNewestResults() {
+    int max = 8 * InMemoryEventStore.ENTRIES_PER_SEGMENT;
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, max);
+    int events = max + max / 2;
+    for (int i = 0; i < events; i++) {
+      Event e = event("e-" + i);
+      admit(store, e);
+      store.complete(e.key(), Result.ok(e.id()));
+    }
+
+    int remembered = 0;
+    for (int i = 0; i < events; i++) {
+      Admission a = admit(store, event("e-" + i));
+      if (a.kind() == Admission.Kind.COMPLETED) {
+        remembered++;
+        assertThat(a.result().orElseThrow().eventId()).isEqualTo("e-" + i);
+      } else {
+        store.release(new EventKey("/orders", "e-" + i));
+      }
+    }
+    assertThat(remembered).as("every segment full, none over its share").isEqualTo(max);
+    for (int i = events - max / 2; i < events; i++) {
+      assertThat(admit(store, event("e-" + i)).kind()).as("e-" + i)
+          .isEqualTo(Admission.Kind.COMPLETED);
+    }
+  }
+
+  @Test
+  void threadsAdmittingAndCompletingAtOnceEachGetTheirOwnResults() throws Exception {
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 100_000);
+    int perThread = 20_000;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+        .newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        String prefix = "t" + t + "-";
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < perThread; i++) {
+            Event e = event(prefix + i);
+            assertThat(admit(store, e).kind()).isEqualTo(Admission.Kind.NEW);
+            store.complete(e.key(), Result.ok(e.id()));
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int t = 0; t < 4; t++) {
+      for (int i = 0; i < perThread; i += 97) {
+        Admission a = admit(store, event("t" + t + "-" + i));
+        assertThat(a.kind()).isEqualTo(Admission.Kind.COMPLETED);
+        assertThat(a.result().orElseThrow().eventId()).isEqualTo("t" + t + "-" + i);
+      }
+    }
+  }
+
+  @Test
   void theCompactTableAgreesWithAMapUnderRandomInsertsReplacementsAndEvictions() {
     int max = 64;
     CompletedResults table = new CompletedResults(max);
