@@ -247,27 +247,31 @@ public final class FrameCodec {
           "attribute name length " + length + " is 0 or runs past the end of the frame");
     }
     int start = body.readerIndex();
-    for (int i = 0; i < length; i++) {
-      byte c = body.getByte(start + i);
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-        throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId,
-            "attribute names are lower-case ASCII letters and digits; byte " + i + " is 0x"
-                + Integer.toHexString(c & 0xFF));
-      }
-    }
     String name = knownName(body, start, length);
     if (name == null) {
+      for (int i = 0; i < length; i++) {
+        byte c = body.getByte(start + i);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+          throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId,
+              "attribute names are lower-case ASCII letters and digits; byte " + i + " is 0x"
+                  + Integer.toHexString(c & 0xFF));
+        }
+      }
       name = body.toString(start, length, StandardCharsets.US_ASCII);
     }
     body.skipBytes(length);
     return name;
   }
 
-  /** The CloudEvents attribute named by these bytes, as a constant, or null (an extension). */
+  /**
+   * The CloudEvents attribute named by these bytes, as a constant (well-formed, so not checked
+   * again), or null: an extension, or a malformed name.
+   */
   private static String knownName(ByteBuf body, int start, int length) {
+    byte first = body.getByte(start);
     for (int k = 0; k < KNOWN_NAMES.length; k++) {
       byte[] known = KNOWN_NAME_BYTES[k];
-      if (known.length == length && matches(body, start, known)) {
+      if (known.length == length && known[0] == first && matches(body, start, known)) {
         return KNOWN_NAMES[k];
       }
     }
