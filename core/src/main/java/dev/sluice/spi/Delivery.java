@@ -42,6 +42,14 @@ public final class Delivery {
     return new Delivery(transport, principal, address, deadline);
   }
 
+  /**
+   * The same delivery with another deadline: a transport can build the caller and address of
+   * a connection once, and give each of its events its own deadline.
+   */
+  public Delivery withDeadline(Instant newDeadline) {
+    return new Delivery(transport, principal, remoteAddress, newDeadline);
+  }
+
   public String transport() {
     return transport;
   }

@@ -151,6 +151,14 @@ public final class FrameCodec {
    * @throws ProtocolException naming what is wrong
    */
   public static Frame decode(ByteBuf body, Limits limits) {
+    return decode(body, limits, null);
+  }
+
+  /**
+   * As {@link #decode(ByteBuf, Limits)}, with the attribute values last seen on the connection,
+   * so that a value that repeats (source, type, ...) is matched instead of decoded again.
+   */
+  static Frame decode(ByteBuf body, Limits limits, RepeatedValues repeated) {
     byte type = body.readByte();
     byte flags = body.readByte();
     int correlationId = body.readInt();
@@ -163,7 +171,7 @@ public final class FrameCodec {
       case Frame.WELCOME -> new Welcome(u16(body, "version"), u32(body, "idle timeout"),
           u32(body, "max frame bytes"), string16(body, "principal", Integer.MAX_VALUE, 0),
           string16(body, "server", Integer.MAX_VALUE, 0));
-      case Frame.EVENT -> event(body, correlationId, limits);
+      case Frame.EVENT -> event(body, correlationId, limits, repeated);
       case Frame.RESULT -> result(body, correlationId);
       case Frame.ERROR -> new ErrorFrame(correlationId, ErrorCode.of(u16(body, "error code")),
           string16(body, "message", Integer.MAX_VALUE, correlationId));
@@ -198,7 +206,8 @@ public final class FrameCodec {
         string16(body, "password", 1024, 0));
   }
 
-  private static EventFrame event(ByteBuf body, int correlationId, Limits limits) {
+  private static EventFrame event(ByteBuf body, int correlationId, Limits limits,
+      RepeatedValues repeated) {
     long timeout = u32(body, "timeout");
     int count = u16(body, "attribute count");
     if (count > limits.maxAttributes()) {
@@ -210,7 +219,13 @@ public final class FrameCodec {
     for (int i = 0; i < count; i++) {
       String name = name(body, correlationId);
       attributes.add(name);
-      attributes.add(string16(body, name, limits.maxAttributeBytes(), correlationId));
+      int repeats = repeated == null ? -1 : RepeatedValues.slot(name);
+      if (repeats < 0) {
+        attributes.add(string16(body, name, limits.maxAttributeBytes(), correlationId));
+      } else {
+        attributes.add(repeatedValue(body, name, limits.maxAttributeBytes(), correlationId,
+            repeated, repeats));
+      }
     }
     return new EventFrame(correlationId, timeout, attributes, data(body, correlationId));
   }
@@ -288,12 +303,34 @@ public final class FrameCodec {
   }
 
   private static String string16(ByteBuf body, String field, int limit, int correlationId) {
-    int length = length16(body, field);
+    return string16Checked(body, field, length16(body, field), limit, correlationId);
+  }
+
+  private static String string16Checked(ByteBuf body, String field, int length, int limit,
+      int correlationId) {
     if (length == Frame.ABSENT) {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, correlationId,
           "'" + field + "' is required; its length must not be 0xFFFF (absent)");
     }
     return utf8(body, field, length, limit, correlationId);
+  }
+
+  /** As {@link #string16}, answering a value equal to the last one of the slot with it. */
+  private static String repeatedValue(ByteBuf body, String field, int limit, int correlationId,
+      RepeatedValues repeated, int slot) {
+    int length = length16(body, field);
+    if (length == Frame.ABSENT || length > limit || length > body.readableBytes()) {
+      return string16Checked(body, field, length, limit, correlationId);
+    }
+    String value = repeated.lookup(slot, body, body.readerIndex(), length);
+    if (value != null) {
+      body.skipBytes(length);
+      return value;
+    }
+    int start = body.readerIndex();
+    value = utf8(body, field, length, limit, correlationId);
+    repeated.remember(slot, body, start, length, value);
+    return value;
   }
 
   private static String optional16(ByteBuf body, String field, int correlationId) {

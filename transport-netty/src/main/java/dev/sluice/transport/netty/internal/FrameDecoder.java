@@ -18,6 +18,8 @@ import java.util.List;
 public final class FrameDecoder extends ByteToMessageDecoder {
   private Limits limits;
   private boolean failed;
+  /** Values that repeat from event to event on this connection. */
+  private final RepeatedValues repeated = new RepeatedValues();
 
   public FrameDecoder(Limits limits) {
     this.limits = limits;
@@ -75,7 +77,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     ByteBuf body = in.slice(start + 4, (int) length);
     in.skipBytes(4 + (int) length);
     try {
-      return FrameCodec.decode(body, limits);
+      return FrameCodec.decode(body, limits, repeated);
     } catch (ProtocolException e) {
       throw fail(e);
     } catch (RuntimeException e) {

@@ -62,7 +62,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private final String remote;
   private final OutboundQueue<Object[]> results;
   private State state = State.AWAIT_HELLO;
-  private Principal principal;
+  /** The caller and address of every event of this connection; each gets its own deadline. */
+  private Delivery opened;
   private int inFlight;
   private int pauseReasons;
   private boolean goingAway;
@@ -250,7 +251,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   private void open(Principal caller) {
     state = State.OPEN;
-    principal = caller;
+    Delivery delivery = Delivery.of(NettyEventSource.TRANSPORT, Instant.EPOCH)
+        .withRemoteAddress(remote);
+    opened = caller == null ? delivery : delivery.withPrincipal(caller);
     handshakeTimer.cancel(false);
     decoder.limits(source.limits());
     channel.writeAndFlush(new Welcome(Frame.VERSION, source.settings().idleTimeout().toMillis(),
@@ -283,11 +286,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     long timeout = f.timeoutMillis() == 0 ? requestTimeoutMillis : f.timeoutMillis();
-    Delivery delivery = Delivery.of(NettyEventSource.TRANSPORT, Instant.now().plusMillis(timeout))
-        .withRemoteAddress(remote);
-    if (principal != null) {
-      delivery = delivery.withPrincipal(principal);
-    }
+    Delivery delivery = opened.withDeadline(Instant.now().plusMillis(timeout));
     inFlight++;
     if (inFlight >= maxInFlight) {
       pause(PAUSED_BY_IN_FLIGHT, true);

@@ -101,6 +101,28 @@ class FrameDecoderTest {
   }
 
   @Test
+  void valuesThatRepeatOnAConnectionAreMatchedAndThoseThatChangeAreDecoded() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(LIMITS));
+    String[][] events = {{"/a", "orders.created"}, {"/a", "orders.created"},
+        {"/b", "orders.created"}, {"/b", "orders.paid"}, {"/bb", "orders.paid"},
+        {"/b\u00e9", "orders.paid"}, {"/b\u00e9", "orders.paid"}, {"/a", "orders.created"}};
+    for (int i = 0; i < events.length; i++) {
+      Frame.EventFrame sent = new Frame.EventFrame(i, 0, List.of("id", "e" + i, "source",
+          events[i][0], "specversion", "1.0", "type", events[i][1]), new byte[0]);
+      ch.writeInbound(encoded(sent));
+      Frame.EventFrame got = ch.readInbound();
+      assertThat(got).as("event %d", i).isEqualTo(sent);
+    }
+    // a value over the limit is refused whether or not an equal one came before
+    ByteBuf tooLong = encoded(new Frame.EventFrame(99, 0, List.of("source", "s".repeat(65)),
+        new byte[0]));
+    assertThatThrownBy(() -> ch.writeInbound(tooLong)).cause()
+        .isInstanceOfSatisfying(ProtocolException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LARGE));
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void rejectsMalformedUtf8AfterAnAsciiPrefixLongerThanEightBytes() {
     ByteBuf f = Unpooled.buffer();
     byte[] value = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', (byte) 0xC3};
