@@ -129,19 +129,12 @@ final class JsonSyntax {
       if (!value()) {
         return false;
       }
-      whitespace();
-      if (i >= d.length) {
-        return false;
-      }
-      if (d[i] == ',') {
-        i++;
-        whitespace();
-      } else if (d[i] == '}') {
-        i++;
+      int next = afterMember((byte) '}');
+      if (next == 0) {
         names = first;
-        depthLeft++;
         return true;
-      } else {
+      }
+      if (next < 0) {
         return false;
       }
     }
@@ -162,21 +155,33 @@ final class JsonSyntax {
       if (!value()) {
         return false;
       }
-      whitespace();
-      if (i >= d.length) {
-        return false;
-      }
-      if (d[i] == ',') {
-        i++;
-        whitespace();
-      } else if (d[i] == ']') {
-        i++;
-        depthLeft++;
-        return true;
-      } else {
-        return false;
+      int next = afterMember((byte) ']');
+      if (next <= 0) {
+        return next == 0;
       }
     }
+  }
+
+  /**
+   * After a member of an object or array: 1 past a comma (and the space after it), 0 past
+   * {@code close}, which ends the container, and -1 at anything else.
+   */
+  private int afterMember(byte close) {
+    whitespace();
+    if (i >= d.length) {
+      return -1;
+    }
+    if (d[i] == ',') {
+      i++;
+      whitespace();
+      return 1;
+    }
+    if (d[i] == close) {
+      i++;
+      depthLeft++;
+      return 0;
+    }
+    return -1;
   }
 
   /**
