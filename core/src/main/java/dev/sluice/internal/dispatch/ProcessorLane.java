@@ -219,11 +219,10 @@ final class ProcessorLane {
     ClassLoader previous = enterPlugin(thread);
     Result result;
     EventProcessor rest = null;
-    long end = 0; // the attempt's own end when it timed itself: one clock read for every timer
+    InlineAttempt attempt = null; // it reads the clock at its end, once for every timer
     try {
       if (gate != null) {
-        InlineAttempt attempt = gate.firstAttempt(task.event, contextFor(task), start);
-        end = attempt.endNanos();
+        attempt = gate.firstAttempt(task.event, contextFor(task), start);
         rest = attempt.rest();
         result = rest == null ? normalize(task, attempt.result()) : null;
       } else {
@@ -236,9 +235,7 @@ final class ProcessorLane {
       EventMdc.inlineDone(outer);
       slot.running(null);
     }
-    if (end == 0) {
-      end = System.nanoTime();
-    }
+    long end = attempt != null ? attempt.endNanos() : System.nanoTime();
     long took = end - start;
     if (took > timeoutNanos && !task.isDone()) {
       // the watchdog did not see it past its timeout (else it answered TIMEOUT and said so)

@@ -68,17 +68,17 @@ final class CircuitBreakingProcessor extends ProcessorDecorator {
     Result result;
     try {
       result = delegate.process(event, context);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       long end = System.nanoTime();
       if (cutShort(e, context)) {
         breaker.releasePermission();
       } else {
         record(end - startNanos, null, e);
       }
-      return new Attempt(null, e, end);
-    } catch (Error e) {
-      record(System.nanoTime() - startNanos, null, e);
-      throw e;
+      if (e instanceof Error error) {
+        throw error;
+      }
+      return new Attempt(null, (Exception) e, end);
     }
     long end = System.nanoTime();
     record(end - startNanos, result, null);

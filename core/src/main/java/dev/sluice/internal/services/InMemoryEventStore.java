@@ -23,8 +23,9 @@ import java.util.concurrent.CompletionStage;
  * <p>Events in progress are kept whole (for {@link #incomplete}); completed results are kept
  * encoded, as records in one byte array, in {@link CompletedResults}.
  *
- * <p>A store of more than {@value #ENTRIES_PER_SEGMENT} entries is split by key into up to
- * {@value #MAX_SEGMENTS} segments with a lock each, so that transport threads admitting and
+ * <p>A store of at least twice {@value #ENTRIES_PER_SEGMENT} entries is split by key into
+ * segments of about that many (a power of two of them, at most {@value #MAX_SEGMENTS}), with a
+ * lock each, so that transport threads admitting and
  * completing events at once rarely wait for each other (with one lock, two event loops spent
  * about 2 % of the server's CPU spinning on it). Each segment keeps its own newest share of the
  * entries, so the bound holds and the newest results overall are kept to within one segment's
