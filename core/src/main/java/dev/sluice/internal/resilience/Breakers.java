@@ -41,13 +41,11 @@ public final class Breakers {
     Breaker breaker = new Breaker(circuitBreaker);
     breaker.bindTo(meters);
     breaker.onStateChange(() -> {
-      CircuitBreaker.State to = circuitBreaker.getState();
-      if (to == CircuitBreaker.State.OPEN) {
+      if (circuitBreaker.getState() == CircuitBreaker.State.OPEN) {
         LOG.warn("circuit breaker '{}' opened: {}; refusing calls for {}ms", name,
             describe(circuitBreaker), policy.waitInOpen().toMillis());
       } else {
-        LOG.info("circuit breaker '{}' is {}", name,
-            to.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        LOG.info("circuit breaker '{}' is {}", name, stateName(circuitBreaker));
       }
     });
     created.add(breaker);

@@ -85,7 +85,7 @@ final class RetryingProcessor extends ProcessorDecorator {
         throw thrown;
       }
       retryable = pe;
-      failure = Result.failure(event.id(), Status.ERROR, pe.code(), pe.getMessage());
+      failure = failureOf(event, pe);
     }
     Instant first = clock.instant();
     backOff(event, context, 1, first, first, failure, retryable);
@@ -109,12 +109,17 @@ final class RetryingProcessor extends ProcessorDecorator {
           throw e;
         }
         thrown = e;
-        failed = Result.failure(event.id(), Status.ERROR, e.code(), e.getMessage());
+        failed = failureOf(event, e);
       }
       Instant now = clock.instant();
       first = first == null ? now : first;
       backOff(event, context, attempt, first, now, failed, thrown);
     }
+  }
+
+  /** The failed result a retryable throw stands for, in logs and in the final failure. */
+  private static Result failureOf(Event event, ProcessingException thrown) {
+    return Result.failure(event.id(), Status.ERROR, thrown.code(), thrown.getMessage());
   }
 
   /** Waits before the attempt after {@code attempt}, or throws when there is none. */

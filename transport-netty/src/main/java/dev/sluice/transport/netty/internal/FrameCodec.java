@@ -293,7 +293,8 @@ public final class FrameCodec {
     return null;
   }
 
-  private static boolean matches(ByteBuf body, int start, byte[] expected) {
+  /** True when the bytes of {@code body} from {@code start} begin with {@code expected}. */
+  static boolean matches(ByteBuf body, int start, byte[] expected) {
     for (int i = 0; i < expected.length; i++) {
       if (body.getByte(start + i) != expected[i]) {
         return false;

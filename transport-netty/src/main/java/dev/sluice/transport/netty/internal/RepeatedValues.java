@@ -29,15 +29,8 @@ final class RepeatedValues {
   /** The value last remembered in {@code slot} when its bytes equal these, else null. */
   String lookup(int slot, ByteBuf body, int start, int length) {
     byte[] last = bytes[slot];
-    if (last == null || last.length != length) {
-      return null;
-    }
-    for (int i = 0; i < length; i++) {
-      if (body.getByte(start + i) != last[i]) {
-        return null;
-      }
-    }
-    return values[slot];
+    return last != null && last.length == length && FrameCodec.matches(body, start, last)
+        ? values[slot] : null;
   }
 
   /** Remembers {@code value}, decoded from these bytes, as the last value of {@code slot}. */

@@ -298,10 +298,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     CompletionStage<Result> outcome = source.submit(event, delivery);
     if (outcome instanceof CompletableFuture<Result> answered && answered.isDone()
         && !answered.isCompletedExceptionally()) {
-      // answered while it was submitted (a processor that runs inline, a repeat): written now
-      // and flushed with the rest of this read, as results come in the same order of work
-      writeResult(id, answered.getNow(null));
-      flushAfterRead = true;
+      answerNow(id, answered.getNow(null)); // a processor that ran inline, a repeat
       return;
     }
     outcome.whenComplete((r, t) -> results.offer(new Object[] {id,
@@ -321,7 +318,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   /** A result for a request that never reached the sink. */
   private void reply(int id, Result r) {
     inFlight++;
-    results.offer(new Object[] {id, r});
+    answerNow(id, r);
+  }
+
+  /**
+   * A result known while its request is read: written now and flushed once with the others of
+   * this read, without the hand-off through {@link #results}; on the event loop.
+   */
+  private void answerNow(int id, Result r) {
+    writeResult(id, r);
+    flushAfterRead = true;
   }
 
   private void writeResult(Object[] item) {
