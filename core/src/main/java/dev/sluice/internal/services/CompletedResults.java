@@ -3,6 +3,9 @@ package dev.sluice.internal.services;
 import dev.sluice.event.EventKey;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -21,11 +24,14 @@ import java.util.Arrays;
  * when a record does not fit before the end, the ring wraps to the start. When it has no room
  * for a record while it holds fewer than {@code maxEntries} records it grows (doubling, laid out
  * again from the start), up to {@code maxEntries} records of {@link #LARGE_BODY} bytes; so it
- * settles at no more than twice what {@code maxEntries} records of the usual size need. A result whose record would be
- * larger keeps its body in an array of its own and only a stub in the ring.
+ * settles at no more than twice what {@code maxEntries} records of the usual size need. A
+ * result whose record would be larger keeps its body in an array of its own and only a stub in
+ * the ring.
  *
- * <p>The index is open addressing with linear probing over ring offsets, the key's hash read
- * from the record; removal shifts the following run back, so lookups never meet tombstones. Not
+ * <p>The index is open addressing with linear probing: each slot is one {@code long} holding the
+ * key's hash and its record's ring offset, so that a probe costs one memory access (the index of
+ * a full window is megabytes, and each access a cache miss) and the ring is read only when the
+ * hashes match. Removal shifts the following run back, so lookups never meet tombstones. Not
  * thread-safe: the store calls it under its lock.
  */
 final class CompletedResults {
@@ -48,6 +54,11 @@ final class CompletedResults {
   private static final int HAS_MESSAGE = 16;
   private static final int[] PART_FLAGS = {HAS_DATA, HAS_CONTENT_TYPE, HAS_CODE, HAS_MESSAGE};
   private static final Status[] STATUSES = Status.values();
+  // big-endian, unaligned: one load or store each, where byte by byte was four or eight
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final int maxEntries;
   private final int maxRing;
@@ -57,10 +68,8 @@ final class CompletedResults {
   /** Where the records before the wrap end, or -1 when the ring has not wrapped. */
   private int wrapAt = -1;
   private int size;
-  /** Ring offset + 1 of each indexed record; 0 is empty. */
-  private final int[] slots;
-  /** The key hash of each slot's record, so that probing reads the ring only on a match. */
-  private final int[] hashes;
+  /** Per slot: the key's hash (high half) and its record's ring offset + 1; 0 is empty. */
+  private final long[] slots;
   private final int mask;
   /** Bodies of large records, in the ring's order. */
   private final byte[][] large;
@@ -76,8 +85,7 @@ final class CompletedResults {
         (long) maxEntries * (BODY + LARGE_BODY));
     this.ring = new byte[Math.min(INITIAL_RING, maxRing)];
     int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
-    this.slots = new int[capacity];
-    this.hashes = new int[capacity];
+    this.slots = new long[capacity];
     this.mask = capacity - 1;
     this.large = new byte[maxEntries][];
   }
@@ -93,13 +101,13 @@ final class CompletedResults {
 
   /** The result stored for {@code key}, or null. */
   Result get(EventKey key) {
-    int at = slots[find(key)] - 1;
+    int at = offset(slots[find(key)]);
     return at < 0 ? null : decodeResult(bodyArray(at), bodyOffset(at));
   }
 
   /** When the result for {@code key} was stored, or -1 when there is none. */
   long storedAt(EventKey key) {
-    int at = slots[find(key)] - 1;
+    int at = offset(slots[find(key)]);
     return at < 0 ? -1 : readLong(ring, at + AT);
   }
 
@@ -108,29 +116,52 @@ final class CompletedResults {
    * when full, the eldest result is forgotten.
    */
   void put(EventKey key, Result result, long atMillis) {
-    byte[] body = encodeBody(key, result);
-    boolean isLarge = body.length > LARGE_BODY;
-    int length = BODY + (isLarge ? 4 : body.length);
+    // encoded straight into the ring: the parts are measured first, then written in place
+    // (getBytes, an intrinsic, is faster than a loop over the characters, despite the array)
+    byte[] source = key.source().getBytes(StandardCharsets.UTF_8);
+    byte[] id = key.id().getBytes(StandardCharsets.UTF_8);
+    byte[] data = result.hasData() ? result.data() : null;
+    byte[] contentType = bytes(result.dataContentType().orElse(null));
+    byte[] code = bytes(result.errorCode().orElse(null));
+    byte[] message = bytes(result.errorMessage().orElse(null));
+    int bodyLength = 4 + source.length + 4 + id.length + 2 + partLength(data)
+        + partLength(contentType) + partLength(code) + partLength(message);
+    int flags = (result.isDeadLettered() ? DEAD_LETTERED : 0) | (data == null ? 0 : HAS_DATA)
+        | (contentType == null ? 0 : HAS_CONTENT_TYPE) | (code == null ? 0 : HAS_CODE)
+        | (message == null ? 0 : HAS_MESSAGE);
+    boolean isLarge = bodyLength > LARGE_BODY;
+    int length = BODY + (isLarge ? 4 : bodyLength);
     int at = reserve(length);
     int hash = spread(key.hashCode());
     writeInt(ring, at + LENGTH, length);
     writeInt(ring, at + HASH, hash);
     writeLong(ring, at + AT, atMillis);
+    byte[] body;
+    int to;
     if (isLarge) {
+      body = new byte[bodyLength];
+      to = 0;
       int index = (largeTail + largeCount) % large.length;
       large[index] = body;
       largeCount++;
       ring[at + KIND] = LARGE;
       writeInt(ring, at + BODY, index);
     } else {
+      body = ring;
+      to = at + BODY;
       ring[at + KIND] = INLINE;
-      System.arraycopy(body, 0, ring, at + BODY, body.length);
     }
+    to = put(body, to, source);
+    to = put(body, to, id);
+    body[to++] = (byte) result.status().ordinal();
+    body[to++] = (byte) flags;
+    to = putPart(body, to, data);
+    to = putPart(body, to, contentType);
+    to = putPart(body, to, code);
+    putPart(body, to, message);
     size++;
     // a replaced record stays in the ring, unindexed, until its turn to be forgotten
-    int slot = find(key);
-    slots[slot] = at + 1;
-    hashes[slot] = hash;
+    slots[find(key)] = slot(hash, at);
   }
 
   /** When the eldest result was stored, or -1 when there is none. */
@@ -216,9 +247,7 @@ final class CompletedResults {
     for (int at = 0; at < head; at += readInt(ring, at + LENGTH)) {
       // a replaced record comes first, and the newer one for its key then takes its slot
       int hash = readInt(ring, at + HASH);
-      int slot = findFree(hash, bodyArray(at), bodyOffset(at));
-      slots[slot] = at + 1;
-      hashes[slot] = hash;
+      slots[findFree(hash, bodyArray(at), bodyOffset(at))] = slot(hash, at);
     }
   }
 
@@ -237,10 +266,10 @@ final class CompletedResults {
 
   private int find(int hash, String source, String id) {
     int slot = hash & mask;
-    int entry;
+    long entry;
     while ((entry = slots[slot]) != 0) {
-      int at = entry - 1;
-      if (hashes[slot] == hash && sameKey(bodyArray(at), bodyOffset(at), source, id)) {
+      int at = offset(entry);
+      if (hashOf(entry) == hash && sameKey(bodyArray(at), bodyOffset(at), source, id)) {
         return slot;
       }
       slot = (slot + 1) & mask;
@@ -250,10 +279,11 @@ final class CompletedResults {
 
   /** Removes the index entry of the record at {@code at}, if it still has one. */
   private void unindex(int at) {
-    int slot = readInt(ring, at + HASH) & mask;
-    int entry;
+    long wanted = slot(readInt(ring, at + HASH), at);
+    int slot = hashOf(wanted) & mask;
+    long entry;
     while ((entry = slots[slot]) != 0) {
-      if (entry == at + 1) {
+      if (entry == wanted) {
         removeAt(slot);
         return;
       }
@@ -268,16 +298,15 @@ final class CompletedResults {
     int next = free;
     while (true) {
       next = (next + 1) & mask;
-      int entry = slots[next];
+      long entry = slots[next];
       if (entry == 0) {
         return;
       }
-      int home = hashes[next] & mask;
+      int home = hashOf(entry) & mask;
       // the entry may move to the free slot unless its home lies cyclically in (free, next]
       boolean stays = free <= next ? free < home && home <= next : free < home || home <= next;
       if (!stays) {
         slots[free] = entry;
-        hashes[free] = hashes[next];
         slots[next] = 0;
         free = next;
       }
@@ -292,37 +321,32 @@ final class CompletedResults {
     return ring[at + KIND] == LARGE ? 0 : at + BODY;
   }
 
+  private static long slot(int hash, int at) {
+    return (long) hash << 32 | (at + 1);
+  }
+
+  private static int hashOf(long slot) {
+    return (int) (slot >>> 32);
+  }
+
+  /** The ring offset in {@code slot}, or -1 when it is empty. */
+  private static int offset(long slot) {
+    return (int) slot - 1;
+  }
+
   private static int spread(int h) {
     return h ^ (h >>> 16);
   }
 
   // --------------------------------------------------------------------------- the body
 
-  private static byte[] encodeBody(EventKey key, Result result) {
-    byte[] source = key.source().getBytes(StandardCharsets.UTF_8);
-    byte[] id = key.id().getBytes(StandardCharsets.UTF_8);
-    byte[][] parts = {result.hasData() ? result.data() : null,
-        bytes(result.dataContentType().orElse(null)), bytes(result.errorCode().orElse(null)),
-        bytes(result.errorMessage().orElse(null))};
-    int length = 4 + source.length + 4 + id.length + 2;
-    int flags = result.isDeadLettered() ? DEAD_LETTERED : 0;
-    for (int i = 0; i < parts.length; i++) {
-      if (parts[i] != null) {
-        length += 4 + parts[i].length;
-        flags |= PART_FLAGS[i];
-      }
-    }
-    byte[] body = new byte[length];
-    int at = put(body, 0, source);
-    at = put(body, at, id);
-    body[at++] = (byte) result.status().ordinal();
-    body[at++] = (byte) flags;
-    for (byte[] part : parts) {
-      if (part != null) {
-        at = put(body, at, part);
-      }
-    }
-    return body;
+  /** What an optional part takes in a body: nothing when absent, else its length and bytes. */
+  private static int partLength(byte[] part) {
+    return part == null ? 0 : 4 + part.length;
+  }
+
+  private static int putPart(byte[] to, int at, byte[] part) {
+    return part == null ? at : put(to, at, part);
   }
 
   private static boolean sameKey(byte[] body, int off, String source, String id) {
@@ -369,23 +393,18 @@ final class CompletedResults {
   }
 
   private static int readInt(byte[] b, int at) {
-    return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8
-        | (b[at + 3] & 0xff);
+    return (int) INT.get(b, at);
   }
 
   private static long readLong(byte[] b, int at) {
-    return (long) readInt(b, at) << 32 | readInt(b, at + 4) & 0xffffffffL;
+    return (long) LONG.get(b, at);
   }
 
   private static void writeInt(byte[] b, int at, int v) {
-    b[at] = (byte) (v >>> 24);
-    b[at + 1] = (byte) (v >>> 16);
-    b[at + 2] = (byte) (v >>> 8);
-    b[at + 3] = (byte) v;
+    INT.set(b, at, v);
   }
 
   private static void writeLong(byte[] b, int at, long v) {
-    writeInt(b, at, (int) (v >>> 32));
-    writeInt(b, at + 4, (int) v);
+    LONG.set(b, at, v);
   }
 }
