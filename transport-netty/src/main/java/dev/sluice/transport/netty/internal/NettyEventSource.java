@@ -126,7 +126,9 @@ public final class NettyEventSource implements PausableSource {
             if (sslContext != null) {
               SslHandler h = sslContext.newHandler(ch.alloc());
               h.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
-              ch.pipeline().addLast("tls", h);
+              ch.pipeline()
+                  .addLast("tls-linger", new TlsFailureLinger(ServerConnection.LINGER_MILLIS))
+                  .addLast("tls", h);
             }
             FrameDecoder decoder = new FrameDecoder(
                 limits.withMaxFrameBytes(Limits.HANDSHAKE_FRAME_BYTES));

@@ -49,8 +49,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   static final int PAUSED_BY_ENGINE = 1;
   static final int PAUSED_BY_IN_FLIGHT = 2;
   static final int PAUSED_BY_WRITES = 4;
-  /** How long a refused connection keeps draining input so the peer reads the ERROR frame. */
-  private static final long LINGER_MILLIS = 1_000;
+  /** How long a refused connection is kept open, reading, so that the peer reads why. */
+  static final long LINGER_MILLIS = 1_000;
 
   private enum State {
     AWAIT_HELLO, AUTHENTICATING, OPEN, CLOSING
