@@ -13,9 +13,15 @@ import dev.sluice.spi.Delivery;
 import dev.sluice.spi.EventStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,5 +133,95 @@ class IdempotentSinkTest {
     assertThat(r.status()).isEqualTo(Status.UNAVAILABLE);
     assertThat(r.errorCode()).contains("IN_PROGRESS");
     assertThat(processed).hasValue(0);
+  }
+
+  // ------------------------------------------------ copies of one event at once, store in memory
+
+  @Test
+  void aCopyThatArrivesWhileTheFirstRunsWaitsForItsResult() throws Exception {
+    InMemoryEventStore memory = new InMemoryEventStore(Clock.systemUTC(), 60_000, 100);
+    CompletableFuture<Result> running = new CompletableFuture<>();
+    IdempotentSink waiting = new IdempotentSink((e, d) -> {
+      processed.incrementAndGet();
+      return running;
+    }, memory);
+    Event first = event("slow");
+    Event copy = Event.builder().id("slow").source("/test").type("t")
+        .data("{\"copy\": true}", "application/json").build();
+
+    CompletableFuture<Result> firstResult = waiting.submit(first, within5s()).toCompletableFuture();
+    CompletableFuture<Result> copyResult = waiting.submit(copy, within5s()).toCompletableFuture();
+    assertThat(copyResult).as("the copy waits for the first, not IN_PROGRESS").isNotDone();
+
+    running.complete(Result.ok("slow", "done", "text/plain"));
+    assertThat(firstResult.get(5, TimeUnit.SECONDS).dataAsString()).isEqualTo("done");
+    Result copied = copyResult.get(5, TimeUnit.SECONDS);
+    assertThat(copied.status()).isEqualTo(Status.OK);
+    assertThat(copied.dataAsString()).isEqualTo("done");
+    assertThat(processed).hasValue(1);
+  }
+
+  @Test
+  void copiesOfAnEventSentAtOnceFromSeveralThreadsAreProcessedOnceAndAllGetItsResult()
+      throws Exception {
+    InMemoryEventStore memory = new InMemoryEventStore(Clock.systemUTC(), 60_000, 10_000);
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    // an inline processor: it runs on the submitting thread for 0 to 3 µs, so that a copy sent
+    // at the same moment finds it running, finishing, or finished
+    IdempotentSink racing = new IdempotentSink((e, d) -> {
+      runs.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet();
+      long until = System.nanoTime() + 1_000L * (e.id().hashCode() & 3);
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+      return CompletableFuture.completedFuture(Result.ok(e.id(), "done " + e.id(), "text/plain"));
+    }, memory);
+    // two senders, spinning to start each event together: a barrier that parks would wake
+    // them one after the other, too late to meet
+    int threads = 2;
+    int events = 20_000;
+    AtomicInteger arrived = new AtomicInteger();
+    ExecutorService senders = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<Result>>> answers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        answers.add(senders.submit(() -> {
+          List<CompletableFuture<Result>> mine = new ArrayList<>();
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          for (int i = 0; i < events; i++) {
+            arrived.incrementAndGet();
+            while (arrived.get() < (i + 1) * threads) {
+              if (System.nanoTime() > deadline) {
+                throw new AssertionError("the other sender stopped at event " + i);
+              }
+              Thread.onSpinWait();
+            }
+            mine.add(racing.submit(event("copy-" + i), within5s()).toCompletableFuture());
+          }
+          List<Result> results = new ArrayList<>();
+          for (CompletableFuture<Result> f : mine) {
+            results.add(f.get(5, TimeUnit.SECONDS));
+          }
+          return results;
+        }));
+      }
+      for (Future<List<Result>> answered : answers) {
+        List<Result> results = answered.get(60, TimeUnit.SECONDS);
+        for (int i = 0; i < events; i++) {
+          Result r = results.get(i);
+          assertThat(r.status()).as("copy-%d: %s", i, r).isEqualTo(Status.OK);
+          assertThat(r.eventId()).isEqualTo("copy-" + i);
+          assertThat(r.dataAsString()).isEqualTo("done copy-" + i);
+        }
+      }
+    } finally {
+      senders.shutdownNow();
+    }
+    assertThat(runs).hasSize(events);
+    assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
+  }
+
+  private static Delivery within5s() {
+    return Delivery.within("test", Duration.ofSeconds(5));
   }
 }
