@@ -221,6 +221,32 @@ class IdempotentSinkTest {
     assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
   }
 
+  @Test
+  void aCopySentToAnotherEngineOnTheSameStoreIsToldToRetryNotKeptWaiting() throws Exception {
+    // two engines in one process sharing a store in memory, as the transports' crash tests run
+    // them: an event in progress in the store may be in progress in the other engine
+    InMemoryEventStore shared = new InMemoryEventStore(Clock.systemUTC(), 60_000, 100);
+    CompletableFuture<Result> running = new CompletableFuture<>();
+    IdempotentSink first = new IdempotentSink((e, d) -> running, shared);
+    IdempotentSink second = new IdempotentSink((e, d) -> {
+      processed.incrementAndGet();
+      return CompletableFuture.completedFuture(Result.ok(e.id(), "again", "text/plain"));
+    }, shared);
+    Event e = event("shared");
+
+    CompletableFuture<Result> firstResult = first.submit(e, within5s()).toCompletableFuture();
+    Result fromSecond = second.submit(e, within5s()).toCompletableFuture()
+        .get(2, TimeUnit.SECONDS);
+    assertThat(fromSecond.status()).isEqualTo(Status.UNAVAILABLE);
+    assertThat(fromSecond.errorCode()).contains("IN_PROGRESS");
+
+    running.complete(Result.ok("shared", "done", "text/plain"));
+    assertThat(firstResult.get(5, TimeUnit.SECONDS).dataAsString()).isEqualTo("done");
+    Result retried = second.submit(e, within5s()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(retried.dataAsString()).as("the stored result").isEqualTo("done");
+    assertThat(processed).hasValue(0);
+  }
+
   private static Delivery within5s() {
     return Delivery.within("test", Duration.ofSeconds(5));
   }
