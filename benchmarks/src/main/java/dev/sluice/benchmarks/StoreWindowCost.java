@@ -3,7 +3,6 @@ package dev.sluice.benchmarks;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.internal.services.InMemoryEventStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
@@ -32,7 +31,7 @@ public final class StoreWindowCost {
 
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-    byte[] data = "{\"payload\":\"0123456789abcdef0123\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] data = InlinePathCpu.DATA;
     Event[] events = new Event[POOL];
     Result[] results = new Result[POOL];
     for (int i = 0; i < POOL; i++) {

@@ -127,7 +127,8 @@ public final class NettyEventSource implements PausableSource {
               SslHandler h = sslContext.newHandler(ch.alloc());
               h.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
               ch.pipeline()
-                  .addLast("tls-linger", new TlsFailureLinger(ServerConnection.LINGER_MILLIS))
+                  .addLast("tls-linger",
+                      new TlsFailureLinger(h.handshakeFuture(), ServerConnection.LINGER_MILLIS))
                   .addLast("tls", h);
             }
             FrameDecoder decoder = new FrameDecoder(

@@ -3,7 +3,6 @@ package dev.sluice.transport.netty.internal;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +24,13 @@ import java.util.concurrent.TimeUnit;
  * and the raw bytes read. One per connection.
  */
 final class TlsFailureLinger extends ChannelDuplexHandler {
+  private final Future<?> handshake;
   private final long lingerMillis;
   private boolean lingering;
 
-  TlsFailureLinger(long lingerMillis) {
+  /** Lingers when {@code handshake} (the TLS handler's) failed. */
+  TlsFailureLinger(Future<?> handshake, long lingerMillis) {
+    this.handshake = handshake;
     this.lingerMillis = lingerMillis;
   }
 
@@ -39,7 +41,7 @@ final class TlsFailureLinger extends ChannelDuplexHandler {
       ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
       return;
     }
-    if (!handshakeFailed(ctx)) {
+    if (!handshake.isDone() || handshake.isSuccess()) {
       ctx.close(promise);
       return;
     }
@@ -57,14 +59,5 @@ final class TlsFailureLinger extends ChannelDuplexHandler {
       return;
     }
     ctx.fireChannelRead(msg);
-  }
-
-  private static boolean handshakeFailed(ChannelHandlerContext ctx) {
-    SslHandler tls = ctx.pipeline().get(SslHandler.class);
-    if (tls == null) {
-      return false;
-    }
-    Future<?> handshake = tls.handshakeFuture();
-    return handshake.isDone() && !handshake.isSuccess();
   }
 }
