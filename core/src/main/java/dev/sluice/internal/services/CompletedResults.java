@@ -20,32 +20,36 @@ import java.util.Arrays;
  * cores, which was the server's p99 latency. A record in the ring is no object at all, so the
  * collector neither copies nor scans it; nothing is decoded until a repeat of its event asks.
  *
- * <p>The ring holds records in insertion order, from {@code tail} (the eldest) to {@code head};
- * when a record does not fit before the end, the ring wraps to the start. When it has no room
- * for a record while it holds fewer than {@code maxEntries} records it grows (doubling, laid out
- * again from the start), up to {@code maxEntries} records of {@link #LARGE_BODY} bytes; so it
- * settles at no more than twice what {@code maxEntries} records of the usual size need. A
- * result whose record would be larger keeps its body in an array of its own and only a stub in
- * the ring.
+ * <p>Every record has a sequence number, counting the puts. The ring holds records in that
+ * order, from {@code tail} (the eldest) to {@code head}; when a record does not fit before the
+ * end, the ring wraps to the start. When it has no room for a record while it holds fewer than
+ * {@code maxEntries} records it grows (doubling, laid out again from the start), up to
+ * {@code maxEntries} records of {@link #LARGE_BODY} bytes; so it settles at no more than twice
+ * what {@code maxEntries} records of the usual size need. A result whose record would be larger
+ * keeps its body in an array of its own and only a stub in the ring. Two small arrays, indexed
+ * by sequence number modulo {@code maxEntries}, hold each live record's ring offset and key
+ * hash.
  *
  * <p>The index is open addressing with linear probing: each slot is one {@code long} holding the
- * key's hash and its record's ring offset, so that a probe costs one memory access (the index of
- * a full window is megabytes, and each access a cache miss) and the ring is read only when the
- * hashes match. Removal shifts the following run back, so lookups never meet tombstones. Not
- * thread-safe: the store calls it under its lock.
+ * key's hash and its record's sequence number, so that a probe costs one memory access (the
+ * index of a full window is megabytes, and each access a cache miss) and the ring is read only
+ * when the hashes match. Forgetting the eldest record touches neither the ring nor the index:
+ * its slot is simply no longer live, since its sequence number has fallen out of the window. A
+ * probe passes over such stale slots and a put reuses the first one on its way. When stale and
+ * live slots together fill three quarters of the index, it is rebuilt from the live records.
+ * (Removing the eldest's slot at once, as before, cost a cache miss in the ring and one in the
+ * index for every event: 7 % of the server's CPU in a profile at peak.) Not thread-safe: the
+ * store calls it under its lock.
  */
 final class CompletedResults {
   /** A body (key and result) larger than this is kept in an array of its own. */
   static final int LARGE_BODY = 1024;
   private static final int INITIAL_RING = 64 * 1024;
-  // record: [int length][int hash][long at][byte kind] then the body, or an int large index
-  private static final int LENGTH = 0;
-  private static final int HASH = 4;
-  private static final int AT = 8;
-  private static final int KIND = 16;
-  private static final int BODY = 17;
-  private static final byte INLINE = 0;
-  private static final byte LARGE = 1;
+  /** Puts between two rebuilds at most, so that no stale slot lives to see its number reused. */
+  private static final long MAX_PUTS_BETWEEN_REBUILDS = 1L << 30;
+  // record: [long at] then the body, or for a large one an int index into `large`
+  private static final int AT = 0;
+  private static final int BODY = 8;
   // body: [int n][source][int n][id][byte status][byte flags] then the parts present
   private static final int DEAD_LETTERED = 1;
   private static final int HAS_DATA = 2;
@@ -67,10 +71,28 @@ final class CompletedResults {
   private int head;
   /** Where the records before the wrap end, or -1 when the ring has not wrapped. */
   private int wrapAt = -1;
+  /** The live records: sequence numbers {@code next - size} to {@code next - 1}. */
   private int size;
-  /** Per slot: the key's hash (high half) and its record's ring offset + 1; 0 is empty. */
-  private final long[] slots;
+  /** The sequence number of the next put. */
+  private long next;
+  /**
+   * Per live record, by sequence number modulo the arrays' length (a power of two, at least
+   * maxEntries, so that the live ones never share an entry): its ring offset, or ~offset if
+   * its body is large.
+   */
+  private final int[] offsets;
+  /** Per live record, as {@link #offsets}: its key's hash. */
+  private final int[] hashes;
+  private final int entryMask;
+  /** Per slot: the key's hash (high half, never 0) and the record's sequence number; 0 is empty. */
+  private long[] slots;
+  /** The index of the next rebuild, kept so that a rebuild allocates nothing. */
+  private long[] spare;
   private final int mask;
+  /** Slots in use, live or stale; at {@code rebuildAt} the index is rebuilt. */
+  private int used;
+  private final int rebuildAt;
+  private long rebuiltAtPut;
   /** Bodies of large records, in the ring's order. */
   private final byte[][] large;
   private int largeTail;
@@ -86,7 +108,14 @@ final class CompletedResults {
     this.ring = new byte[Math.min(INITIAL_RING, maxRing)];
     int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
     this.slots = new long[capacity];
+    this.spare = new long[capacity];
     this.mask = capacity - 1;
+    // at least twice maxEntries slots: the live ones never fill three quarters of them
+    this.rebuildAt = capacity / 4 * 3;
+    int entries = Integer.highestOneBit(maxEntries * 2 - 1);
+    this.offsets = new int[entries];
+    this.hashes = new int[entries];
+    this.entryMask = entries - 1;
     this.large = new byte[maxEntries][];
   }
 
@@ -101,14 +130,14 @@ final class CompletedResults {
 
   /** The result stored for {@code key}, or null. */
   Result get(EventKey key) {
-    int at = offset(slots[find(key)]);
-    return at < 0 ? null : decodeResult(bodyArray(at), bodyOffset(at));
+    long seq = find(key);
+    return seq < 0 ? null : decodeResult(bodyArray(seq), bodyOffset(seq));
   }
 
   /** When the result for {@code key} was stored, or -1 when there is none. */
   long storedAt(EventKey key) {
-    int at = offset(slots[find(key)]);
-    return at < 0 ? -1 : readLong(ring, at + AT);
+    long seq = find(key);
+    return seq < 0 ? -1 : readLong(ring, ringOffset(seq) + AT);
   }
 
   /**
@@ -130,11 +159,13 @@ final class CompletedResults {
         | (contentType == null ? 0 : HAS_CONTENT_TYPE) | (code == null ? 0 : HAS_CODE)
         | (message == null ? 0 : HAS_MESSAGE);
     boolean isLarge = bodyLength > LARGE_BODY;
-    int length = BODY + (isLarge ? 4 : bodyLength);
-    int at = reserve(length);
+    int at = reserve(BODY + (isLarge ? 4 : bodyLength));
     int hash = spread(key.hashCode());
-    writeInt(ring, at + LENGTH, length);
-    writeInt(ring, at + HASH, hash);
+    long seq = next++;
+    int entry = entry(seq);
+    offsets[entry] = isLarge ? ~at : at;
+    hashes[entry] = hash;
+    size++;
     writeLong(ring, at + AT, atMillis);
     byte[] body;
     int to;
@@ -144,12 +175,10 @@ final class CompletedResults {
       int index = (largeTail + largeCount) % large.length;
       large[index] = body;
       largeCount++;
-      ring[at + KIND] = LARGE;
       writeInt(ring, at + BODY, index);
     } else {
       body = ring;
       to = at + BODY;
-      ring[at + KIND] = INLINE;
     }
     to = put(body, to, source);
     to = put(body, to, id);
@@ -159,9 +188,8 @@ final class CompletedResults {
     to = putPart(body, to, contentType);
     to = putPart(body, to, code);
     putPart(body, to, message);
-    size++;
     // a replaced record stays in the ring, unindexed, until its turn to be forgotten
-    slots[find(key)] = slot(hash, at);
+    index(hash, key.source(), key.id(), seq);
   }
 
   /** When the eldest result was stored, or -1 when there is none. */
@@ -169,28 +197,29 @@ final class CompletedResults {
     return size == 0 ? -1 : readLong(ring, tail + AT);
   }
 
-  /** Forgets the eldest result. */
+  /** Forgets the eldest result; its index slot goes stale, to be reused or rebuilt away. */
   void removeEldest() {
     if (size == 0) {
       throw new IllegalStateException("no result to forget");
     }
-    int at = tail;
-    unindex(at);
-    if (ring[at + KIND] == LARGE) {
+    long eldest = next - size;
+    if (offsets[entry(eldest)] < 0) {
       large[largeTail] = null;
       largeTail = (largeTail + 1) % large.length;
       largeCount--;
     }
-    tail += readInt(ring, at + LENGTH);
     size--;
     if (size == 0) {
       tail = 0;
       head = 0;
       wrapAt = -1;
-    } else if (tail == wrapAt) {
-      tail = 0;
-      wrapAt = -1;
+      return;
     }
+    int following = ringOffset(eldest + 1);
+    if (following < tail) {
+      wrapAt = -1; // the eldest was the last record before the wrap
+    }
+    tail = following;
   }
 
   /**
@@ -230,7 +259,10 @@ final class CompletedResults {
     return at;
   }
 
-  /** A larger ring, its records laid out again from the start, and the index rebuilt. */
+  /**
+   * A larger ring, its records laid out again from the start. The index holds sequence
+   * numbers, not offsets, so only the live records' offsets move.
+   */
   private void grow(int needed) {
     int first = (wrapAt < 0 ? head : wrapAt) - tail; // the records from tail to the end or wrap
     int second = wrapAt < 0 ? 0 : head; // the records after the wrap
@@ -239,103 +271,142 @@ final class CompletedResults {
     byte[] bigger = new byte[(int) Math.min(maxRing, want)];
     System.arraycopy(ring, tail, bigger, 0, first);
     System.arraycopy(ring, 0, bigger, first, second);
+    for (long seq = next - size; seq < next; seq++) {
+      int entry = entry(seq);
+      int o = offsets[entry];
+      int at = o < 0 ? ~o : o;
+      int moved = at >= tail ? at - tail : at + first; // before the wrap, or after it
+      offsets[entry] = o < 0 ? ~moved : moved;
+    }
     ring = bigger;
     tail = 0;
     head = length;
     wrapAt = -1;
-    Arrays.fill(slots, 0);
-    for (int at = 0; at < head; at += readInt(ring, at + LENGTH)) {
-      // a replaced record comes first, and the newer one for its key then takes its slot
-      int hash = readInt(ring, at + HASH);
-      slots[findFree(hash, bodyArray(at), bodyOffset(at))] = slot(hash, at);
-    }
   }
 
-  /** The slot of the key in the body at {@code off}, or the free slot where it would go. */
-  private int findFree(int hash, byte[] body, int off) {
-    int sourceLength = readInt(body, off);
-    String source = new String(body, off + 4, sourceLength, StandardCharsets.UTF_8);
-    String id = string(body, off + 4 + sourceLength);
-    return find(hash, source, id);
-  }
-
-  /** The slot holding {@code key}, or the free slot where it would go. */
-  private int find(EventKey key) {
-    return find(spread(key.hashCode()), key.source(), key.id());
-  }
-
-  private int find(int hash, String source, String id) {
+  /** The sequence number of the live record for {@code key}, or -1. */
+  private long find(EventKey key) {
+    int hash = spread(key.hashCode());
+    String source = key.source();
+    String id = key.id();
     int slot = hash & mask;
     long entry;
     while ((entry = slots[slot]) != 0) {
-      int at = offset(entry);
-      if (hashOf(entry) == hash && sameKey(bodyArray(at), bodyOffset(at), source, id)) {
-        return slot;
+      if (hashOf(entry) == hash) {
+        long seq = liveSeq(entry);
+        if (seq >= 0 && sameKey(bodyArray(seq), bodyOffset(seq), source, id)) {
+          return seq;
+        }
       }
       slot = (slot + 1) & mask;
     }
-    return slot;
+    return -1;
   }
 
-  /** Removes the index entry of the record at {@code at}, if it still has one. */
-  private void unindex(int at) {
-    long wanted = slot(readInt(ring, at + HASH), at);
-    int slot = hashOf(wanted) & mask;
+  /**
+   * Points the key's slot at record {@code seq}: the slot of its live record if it has one,
+   * else the first stale slot on its probe, else the empty slot that ends the probe.
+   */
+  private void index(int hash, String source, String id, long seq) {
+    int slot = hash & mask;
+    int reusable = -1;
     long entry;
     while ((entry = slots[slot]) != 0) {
-      if (entry == wanted) {
-        removeAt(slot);
+      long live = liveSeq(entry);
+      if (live < 0) {
+        if (reusable < 0) {
+          reusable = slot;
+        }
+      } else if (live != seq && hashOf(entry) == hash
+          && sameKey(bodyArray(live), bodyOffset(live), source, id)) {
+        slots[slot] = slot(hash, seq);
         return;
       }
       slot = (slot + 1) & mask;
     }
-  }
-
-  /** Empties {@code slot} and moves back the entries after it that probed past it. */
-  private void removeAt(int slot) {
-    int free = slot;
-    slots[free] = 0;
-    int next = free;
-    while (true) {
-      next = (next + 1) & mask;
-      long entry = slots[next];
-      if (entry == 0) {
-        return;
-      }
-      int home = hashOf(entry) & mask;
-      // the entry may move to the free slot unless its home lies cyclically in (free, next]
-      boolean stays = free <= next ? free < home && home <= next : free < home || home <= next;
-      if (!stays) {
-        slots[free] = entry;
-        slots[next] = 0;
-        free = next;
-      }
+    if (reusable >= 0) {
+      slots[reusable] = slot(hash, seq);
+      return;
+    }
+    slots[slot] = slot(hash, seq);
+    used++;
+    if (used >= rebuildAt || next - rebuiltAtPut >= MAX_PUTS_BETWEEN_REBUILDS) {
+      rebuild();
     }
   }
 
-  private byte[] bodyArray(int at) {
-    return ring[at + KIND] == LARGE ? large[readInt(ring, at + BODY)] : ring;
+  /** The index again from the live records, eldest first, so a newer record of a key wins. */
+  private void rebuild() {
+    long[] fresh = spare;
+    Arrays.fill(fresh, 0);
+    spare = slots;
+    slots = fresh;
+    used = 0;
+    rebuiltAtPut = next;
+    for (long seq = next - size; seq < next; seq++) {
+      int hash = hashes[entry(seq)];
+      int slot = hash & mask;
+      long entry;
+      while ((entry = slots[slot]) != 0) {
+        if (hashOf(entry) == hash && sameRecordKey(liveSeq(entry), seq)) {
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (entry == 0) {
+        used++;
+      }
+      slots[slot] = slot(hash, seq);
+    }
   }
 
-  private int bodyOffset(int at) {
-    return ring[at + KIND] == LARGE ? 0 : at + BODY;
+  /** True when records {@code a} and {@code b} have the same key. */
+  private boolean sameRecordKey(long a, long b) {
+    byte[] body = bodyArray(b);
+    int off = bodyOffset(b);
+    int sourceLength = readInt(body, off);
+    String source = new String(body, off + 4, sourceLength, StandardCharsets.UTF_8);
+    String id = string(body, off + 4 + sourceLength);
+    return sameKey(bodyArray(a), bodyOffset(a), source, id);
   }
 
-  private static long slot(int hash, int at) {
-    return (long) hash << 32 | (at + 1);
+  /** The live record a slot points at, or -1 when it is stale (its record was forgotten). */
+  private long liveSeq(long slot) {
+    long age = (next - slot) & 0xFFFF_FFFFL; // puts since it, from the low 32 bits
+    return age >= 1 && age <= size ? next - age : -1;
+  }
+
+  private int entry(long seq) {
+    return (int) seq & entryMask;
+  }
+
+  private int ringOffset(long seq) {
+    int o = offsets[entry(seq)];
+    return o < 0 ? ~o : o;
+  }
+
+  private byte[] bodyArray(long seq) {
+    int o = offsets[entry(seq)];
+    return o < 0 ? large[readInt(ring, ~o + BODY)] : ring;
+  }
+
+  private int bodyOffset(long seq) {
+    int o = offsets[entry(seq)];
+    return o < 0 ? 0 : o + BODY;
+  }
+
+  private static long slot(int hash, long seq) {
+    return (long) hash << 32 | (seq & 0xFFFF_FFFFL);
   }
 
   private static int hashOf(long slot) {
     return (int) (slot >>> 32);
   }
 
-  /** The ring offset in {@code slot}, or -1 when it is empty. */
-  private static int offset(long slot) {
-    return (int) slot - 1;
-  }
-
+  /** The key's hash, spread, and never 0, so that no used slot is 0. */
   private static int spread(int h) {
-    return h ^ (h >>> 16);
+    int spread = h ^ (h >>> 16);
+    return spread == 0 ? 1 : spread;
   }
 
   // --------------------------------------------------------------------------- the body
