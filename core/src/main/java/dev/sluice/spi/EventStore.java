@@ -20,6 +20,26 @@ public interface EventStore {
   /** Records {@code event} as accepted, unless it was seen before. */
   CompletionStage<Admission> admit(Event event);
 
+  /**
+   * As {@link #admit(Event)}, on behalf of {@code admitter} (one engine): a store that
+   * {@linkplain #waitsForAdmitters tells admitters} answers a repeat of an event that is in
+   * progress for the same admitter with {@link Admission#inProgressHere}, whose stage completes
+   * when that event settles. The engine then needs no map of its own of the events it runs. The
+   * default ignores the admitter.
+   */
+  default CompletionStage<Admission> admit(Event event, Object admitter) {
+    return admit(event);
+  }
+
+  /**
+   * True when {@link #admit(Event, Object)} answers {@link Admission#inProgressHere} for the
+   * admitter's own events in progress, and {@link #complete} and {@link #release} complete its
+   * stage. A store in memory can; a shared database does not know which process waits.
+   */
+  default boolean waitsForAdmitters() {
+    return false;
+  }
+
   /** Stores the result of an admitted event. */
   CompletionStage<Void> complete(EventKey key, Result result);
 

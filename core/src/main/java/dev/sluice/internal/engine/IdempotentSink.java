@@ -42,7 +42,13 @@ final class IdempotentSink implements EventSink {
 
   private final EventSink next;
   private final EventStore store;
+  /**
+   * The events running here, for copies to wait on, unless the store keeps that itself
+   * ({@link EventStore#waitsForAdmitters}, a store in memory): then the map would be two more
+   * locked operations per event, which two event loops contend for.
+   */
   private final Map<EventKey, CompletableFuture<Result>> running = new ConcurrentHashMap<>();
+  private final boolean storeWaits;
   /** Keys whose store row may be stale after a failed store call: what to write first. */
   private final Map<EventKey, Unsettled> unsettled = new ConcurrentHashMap<>();
 
@@ -58,20 +64,31 @@ final class IdempotentSink implements EventSink {
   IdempotentSink(EventSink next, EventStore store) {
     this.next = next;
     this.store = store;
+    this.storeWaits = store.waitsForAdmitters();
   }
 
   @Override
   public CompletionStage<Result> submit(Event event, Delivery delivery) {
+    if (storeWaits) {
+      return answer(event, delivery, null);
+    }
     EventKey key = event.key();
     CompletableFuture<Result> mine = new CompletableFuture<>();
     CompletableFuture<Result> first = running.putIfAbsent(key, mine);
     if (first != null) {
-      long left = Duration.between(Instant.now(), delivery.deadline()).toNanos();
-      return first.copy().thenApply(r -> r.withEventId(event.id()))
-          .completeOnTimeout(Result.failure(event.id(), Status.TIMEOUT, "DEADLINE_EXCEEDED",
-              "the same event is still being processed; its result was not ready in time"),
-              Math.max(0, left), TimeUnit.NANOSECONDS);
+      return withinDeadline(first.copy().thenApply(r -> r.withEventId(event.id())), delivery,
+          event);
     }
+    return answer(event, delivery, mine);
+  }
+
+  /**
+   * Admits, processes and settles {@code event}, and answers through {@code mine} (the entry of
+   * the map of running events, which it leaves), or without the map when it is null.
+   */
+  private CompletionStage<Result> answer(Event event, Delivery delivery,
+      CompletableFuture<Result> mine) {
+    EventKey key = event.key();
     CompletionStage<Result> outcome;
     try {
       CompletionStage<Admission> admitted = admit(event);
@@ -83,12 +100,18 @@ final class IdempotentSink implements EventSink {
     }
     if (succeeded(outcome)) {
       // answered at once (a store in memory, a processor that ran inline): no stage to chain
+      if (mine == null) {
+        return outcome;
+      }
       running.remove(key, mine);
       mine.complete(outcome.toCompletableFuture().getNow(null));
       return mine;
     }
+    CompletableFuture<Result> answer = mine == null ? new CompletableFuture<>() : mine;
     outcome.whenComplete((r, t) -> {
-      running.remove(key, mine);
+      if (mine != null) {
+        running.remove(key, mine);
+      }
       if (t != null) {
         Throwable cause = unwrap(t);
         if (cause instanceof DependencyUnavailableException) {
@@ -97,28 +120,46 @@ final class IdempotentSink implements EventSink {
         } else {
           LOG.warn("store failed for {}: {}", event, cause.toString());
         }
-        mine.complete(Result.failure(event.id(), Status.UNAVAILABLE, "STORE_UNAVAILABLE",
+        answer.complete(Result.failure(event.id(), Status.UNAVAILABLE, "STORE_UNAVAILABLE",
             "the event store failed: " + cause.getMessage() + "; retry later"));
       } else {
-        mine.complete(r);
+        answer.complete(r);
       }
     });
-    return mine;
+    return answer;
+  }
+
+  /**
+   * A copy's wait for the first of its event, cut at the copy's own deadline. The first may
+   * still finish after that; the copy's sender then retries and gets the stored result.
+   */
+  private static CompletionStage<Result> withinDeadline(CompletableFuture<Result> waiting,
+      Delivery delivery, Event event) {
+    long left = Duration.between(Instant.now(), delivery.deadline()).toNanos();
+    return waiting.completeOnTimeout(Result.failure(event.id(), Status.TIMEOUT,
+        "DEADLINE_EXCEEDED",
+        "the same event is still being processed; its result was not ready in time"),
+        Math.max(0, left), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A copy of an event that this sink is running, told by the store when the first settles:
+   * its result, or null when it was released unprocessed, and the copy is submitted anew.
+   */
+  private CompletionStage<Result> awaitSettled(CompletionStage<Result> settled, Event event,
+      Delivery delivery) {
+    return withinDeadline(settled.thenCompose(r -> r == null ? submit(event, delivery)
+        : CompletableFuture.completedFuture(r.withEventId(event.id()))).toCompletableFuture(),
+        delivery, event);
   }
 
   /** Admits {@code event}, after writing what a failed store call left owed for it. */
   private CompletionStage<Admission> admit(Event event) {
     EventKey key = event.key();
     Unsettled owed = unsettled.get(key);
-    CompletionStage<Admission> admitted = owed == null ? store.admit(event)
-        : owed.settle(store, key).thenCompose(v -> store.admit(event)).thenApply(admission -> {
-          // Still in progress: an admission may have committed after the release; keep the
-          // debt so that the next try releases it again.
-          if (admission.kind() != Admission.Kind.IN_PROGRESS) {
-            unsettled.remove(key, owed);
-          }
-          return admission;
-        });
+    CompletionStage<Admission> admitted = owed == null ? store.admit(event, this)
+        : owed.settle(store, key).thenCompose(v -> store.admit(event, this))
+            .thenApply(admission -> paid(key, owed, admission));
     if (succeeded(admitted)) {
       return admitted; // answered at once (a store in memory): nothing can be left owed
     }
@@ -128,6 +169,16 @@ final class IdempotentSink implements EventSink {
         owe(key, Unsettled.RELEASE);
       }
     });
+  }
+
+  /** Forgets what {@code key} owed once its admission after paying it is not in progress. */
+  private Admission paid(EventKey key, Unsettled owed, Admission admission) {
+    // Still in progress: an admission may have committed after the release; keep the debt so
+    // that the next try releases it again.
+    if (admission.kind() != Admission.Kind.IN_PROGRESS) {
+      unsettled.remove(key, owed);
+    }
+    return admission;
   }
 
   /** Remembers what {@code key} is owed; a known result replaces an owed release. */
@@ -166,6 +217,9 @@ final class IdempotentSink implements EventSink {
         return CompletableFuture.completedFuture(admission.result().orElseThrow()
             .withEventId(event.id()));
       case IN_PROGRESS:
+        if (admission.settled().isPresent()) {
+          return awaitSettled(admission.settled().get(), event, delivery);
+        }
         return CompletableFuture.completedFuture(Result.failure(event.id(), Status.UNAVAILABLE,
             "IN_PROGRESS", "event " + event.key()
                 + " is being processed by another server; retry later for its result"));

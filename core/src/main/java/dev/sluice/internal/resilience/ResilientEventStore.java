@@ -43,6 +43,17 @@ public final class ResilientEventStore implements EventStore {
   }
 
   @Override
+  public CompletionStage<Admission> admit(Event event, Object admitter) {
+    return direct ? store.admit(event, admitter)
+        : guard.call(() -> store.admit(event, admitter));
+  }
+
+  @Override
+  public boolean waitsForAdmitters() {
+    return store.waitsForAdmitters();
+  }
+
+  @Override
   public CompletionStage<Void> complete(EventKey key, Result result) {
     return direct ? store.complete(key, result) : guard.call(() -> store.complete(key, result));
   }

@@ -79,18 +79,40 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   @Override
+  public boolean waitsForAdmitters() {
+    return true;
+  }
+
+  @Override
   public CompletionStage<Admission> admit(Event event) {
+    return admit(event, null);
+  }
+
+  @Override
+  public CompletionStage<Admission> admit(Event event, Object admitter) {
     EventKey key = event.key();
     Segment s = segment(key);
+    Running evicted;
     synchronized (s) {
-      if (s.inProgress.containsKey(key)) {
-        return CompletableFuture.completedFuture(Admission.inProgress());
+      Running running = s.inProgress.get(key);
+      if (running != null) {
+        if (admitter == null || running.admitter != admitter) {
+          return CompletableFuture.completedFuture(Admission.inProgress());
+        }
+        if (running.settled == null) {
+          running.settled = new CompletableFuture<>();
+        }
+        return CompletableFuture.completedFuture(Admission.inProgressHere(running.settled));
       }
       long storedAt = s.completed.storedAt(key);
       if (storedAt >= 0 && clock.millis() - storedAt <= retentionMillis) {
         return CompletableFuture.completedFuture(Admission.completed(s.completed.get(key)));
       }
-      s.inProgress.put(key, event);
+      s.inProgress.put(key, new Running(event, admitter));
+      evicted = s.takeEvicted();
+    }
+    if (evicted != null) {
+      evicted.settle(null); // its waiters retry, and are admitted anew
     }
     return CompletableFuture.completedFuture(Admission.fresh());
   }
@@ -98,8 +120,10 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public CompletionStage<Void> complete(EventKey key, Result result) {
     Segment s = segment(key);
+    Running running;
     synchronized (s) {
-      if (s.inProgress.remove(key) != null) {
+      running = s.inProgress.remove(key);
+      if (running != null) {
         long now = clock.millis();
         if (now - s.lastExpiryScan >= EXPIRY_SCAN_MILLIS) {
           s.lastExpiryScan = now;
@@ -108,14 +132,21 @@ public final class InMemoryEventStore implements EventStore {
         s.completed.put(key, result, now);
       }
     }
+    if (running != null) {
+      running.settle(result);
+    }
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
   public CompletionStage<Void> release(EventKey key) {
     Segment s = segment(key);
+    Running running;
     synchronized (s) {
-      s.inProgress.remove(key);
+      running = s.inProgress.remove(key);
+    }
+    if (running != null) {
+      running.settle(null);
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -142,32 +173,67 @@ public final class InMemoryEventStore implements EventStore {
     List<Event> out = new ArrayList<>();
     for (Segment s : segments) {
       synchronized (s) {
-        for (Event e : s.inProgress.values()) {
+        for (Running r : s.inProgress.values()) {
           if (out.size() >= max) {
             return out;
           }
-          out.add(e);
+          out.add(r.event);
         }
       }
     }
     return out;
   }
 
+  /** An event in progress: who admitted it, and the copies of it that wait, if any. */
+  private static final class Running {
+    final Event event;
+    final Object admitter;
+    /**
+     * Created, under the segment's lock, when a copy from the same admitter first waits. Read
+     * once the entry has left the map under that lock, so no copy can still create it.
+     */
+    CompletableFuture<Result> settled;
+
+    Running(Event event, Object admitter) {
+      this.event = event;
+      this.admitter = admitter;
+    }
+
+    /** Tells the waiting copies, outside the lock: the result, or null to retry. */
+    void settle(Result result) {
+      if (settled != null) {
+        settled.complete(result);
+      }
+    }
+  }
+
   /** One share of the entries, under its own lock. */
   private static final class Segment {
     /** Events admitted and not yet completed or released, eldest first; bounded as well. */
-    final LinkedHashMap<EventKey, Event> inProgress;
+    final LinkedHashMap<EventKey, Running> inProgress;
     final CompletedResults completed;
     long lastExpiryScan;
+    /** The in-progress entry the last put pushed out, for its waiters to be told. */
+    private Running evicted;
 
     Segment(int entries) {
       this.inProgress = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<EventKey, Event> eldest) {
-          return size() > entries;
+        protected boolean removeEldestEntry(Map.Entry<EventKey, Running> eldest) {
+          if (size() > entries) {
+            evicted = eldest.getValue();
+            return true;
+          }
+          return false;
         }
       };
       this.completed = new CompletedResults(entries);
+    }
+
+    Running takeEvicted() {
+      Running taken = evicted;
+      evicted = null;
+      return taken;
     }
 
     /** Forgets completed results past their retention, eldest first. */

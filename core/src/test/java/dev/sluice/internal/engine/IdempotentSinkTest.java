@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The idempotent sink when store calls fail midway, as when the database goes away: the sender
@@ -39,11 +41,23 @@ class IdempotentSinkTest {
     return CompletableFuture.completedFuture(Result.ok(e.id(), "done", "text/plain"));
   }, store);
 
-  /** An in-memory store whose next admit or complete fails after (or without) writing. */
+  /**
+   * An in-memory store whose next admit or complete fails after (or without) writing. It does
+   * not {@linkplain EventStore#waitsForAdmitters wait for admitters}, as a database does not, so
+   * the sink keeps its own map of the events it runs.
+   */
   private static final class FlakyStore implements EventStore {
-    final InMemoryEventStore memory = new InMemoryEventStore(Clock.systemUTC(), 60_000, 100);
+    final InMemoryEventStore memory;
     volatile boolean admitWritesThenFails;
     volatile boolean completeFails;
+
+    FlakyStore() {
+      this(new InMemoryEventStore(Clock.systemUTC(), 60_000, 100));
+    }
+
+    FlakyStore(InMemoryEventStore memory) {
+      this.memory = memory;
+    }
 
     @Override
     public CompletionStage<Admission> admit(Event event) {
@@ -137,14 +151,23 @@ class IdempotentSinkTest {
 
   // ------------------------------------------------ copies of one event at once, store in memory
 
-  @Test
-  void aCopyThatArrivesWhileTheFirstRunsWaitsForItsResult() throws Exception {
-    InMemoryEventStore memory = new InMemoryEventStore(Clock.systemUTC(), 60_000, 100);
+  /**
+   * The store in memory itself (it tells the sink when a running event settles), or the same
+   * behind a wrapper that cannot (the sink then keeps its own map of running events).
+   */
+  private static EventStore memoryStore(boolean storeWaits, int entries) {
+    InMemoryEventStore memory = new InMemoryEventStore(Clock.systemUTC(), 60_000, entries);
+    return storeWaits ? memory : new FlakyStore(memory);
+  }
+
+  @ParameterizedTest(name = "the store waits for admitters: {0}")
+  @ValueSource(booleans = {true, false})
+  void aCopyThatArrivesWhileTheFirstRunsWaitsForItsResult(boolean storeWaits) throws Exception {
     CompletableFuture<Result> running = new CompletableFuture<>();
     IdempotentSink waiting = new IdempotentSink((e, d) -> {
       processed.incrementAndGet();
       return running;
-    }, memory);
+    }, memoryStore(storeWaits, 100));
     Event first = event("slow");
     Event copy = Event.builder().id("slow").source("/test").type("t")
         .data("{\"copy\": true}", "application/json").build();
@@ -161,10 +184,11 @@ class IdempotentSinkTest {
     assertThat(processed).hasValue(1);
   }
 
-  @Test
-  void copiesOfAnEventSentAtOnceFromSeveralThreadsAreProcessedOnceAndAllGetItsResult()
-      throws Exception {
-    InMemoryEventStore memory = new InMemoryEventStore(Clock.systemUTC(), 60_000, 10_000);
+  @ParameterizedTest(name = "the store waits for admitters: {0}")
+  @ValueSource(booleans = {true, false})
+  void copiesOfAnEventSentAtOnceFromSeveralThreadsAreProcessedOnceAndAllGetItsResult(
+      boolean storeWaits) throws Exception {
+    EventStore memory = memoryStore(storeWaits, 10_000);
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     // an inline processor: it runs on the submitting thread for 0 to 3 µs, so that a copy sent
     // at the same moment finds it running, finishing, or finished
@@ -219,6 +243,42 @@ class IdempotentSinkTest {
     }
     assertThat(runs).hasSize(events);
     assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
+  }
+
+  @Test
+  void aCopyOfAnEventReleasedUnprocessedIsProcessedItself() throws Exception {
+    // the first attempt is refused (not a final result, so not stored); the copy waiting on it
+    // is admitted anew when it is released, and processed
+    CompletableFuture<Result> running = new CompletableFuture<>();
+    AtomicInteger calls = new AtomicInteger();
+    IdempotentSink sink = new IdempotentSink((e, d) -> calls.incrementAndGet() == 1 ? running
+        : CompletableFuture.completedFuture(Result.ok(e.id(), "second try", "text/plain")),
+        memoryStore(true, 100));
+    Event e = event("refused-first");
+
+    CompletableFuture<Result> first = sink.submit(e, within5s()).toCompletableFuture();
+    CompletableFuture<Result> copy = sink.submit(e, within5s()).toCompletableFuture();
+    assertThat(copy).isNotDone();
+    running.complete(Result.failure(e.id(), Status.UNAVAILABLE, "BUSY", "try later"));
+
+    assertThat(first.get(5, TimeUnit.SECONDS).errorCode()).contains("BUSY");
+    Result copied = copy.get(5, TimeUnit.SECONDS);
+    assertThat(copied.status()).as("%s", copied).isEqualTo(Status.OK);
+    assertThat(copied.dataAsString()).isEqualTo("second try");
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void aCopyThatWaitsPastItsDeadlineTimesOut() throws Exception {
+    IdempotentSink sink = new IdempotentSink((e, d) -> new CompletableFuture<>(),
+        memoryStore(true, 100));
+    Event e = event("never-ends");
+    sink.submit(e, within5s());
+
+    Result copy = sink.submit(e, Delivery.within("test", Duration.ofMillis(100)))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(copy.status()).isEqualTo(Status.TIMEOUT);
+    assertThat(copy.errorCode()).contains("DEADLINE_EXCEEDED");
   }
 
   @Test

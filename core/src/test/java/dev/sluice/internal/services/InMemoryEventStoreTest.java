@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class InMemoryEventStoreTest {
@@ -58,6 +59,40 @@ class InMemoryEventStoreTest {
     store.release(e.key());
     assertThat(store.incomplete(10)).isEmpty();
     assertThat(admit(store, e).kind()).isEqualTo(Admission.Kind.NEW);
+  }
+
+  @Test
+  void aCopyFromTheSameAdmitterIsToldWhenTheEventSettlesAndOthersHearInProgress() {
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 100);
+    Object engine = new Object();
+    Object otherEngine = new Object();
+    Event done = event("settles-with-a-result");
+    Event dropped = event("released");
+    assertThat(store.admit(done, engine).toCompletableFuture().join().kind())
+        .isEqualTo(Admission.Kind.NEW);
+    assertThat(store.admit(dropped, engine).toCompletableFuture().join().kind())
+        .isEqualTo(Admission.Kind.NEW);
+
+    Admission fromOther = store.admit(done, otherEngine).toCompletableFuture().join();
+    Admission anonymous = admit(store, done);
+    Admission copy = store.admit(done, engine).toCompletableFuture().join();
+    Admission droppedCopy = store.admit(dropped, engine).toCompletableFuture().join();
+    assertThat(fromOther.kind()).isEqualTo(Admission.Kind.IN_PROGRESS);
+    assertThat(fromOther.settled()).as("another engine's copy waits for nobody").isEmpty();
+    assertThat(anonymous.settled()).isEmpty();
+    assertThat(copy.kind()).isEqualTo(Admission.Kind.IN_PROGRESS);
+    CompletableFuture<Result> settled = copy.settled().orElseThrow().toCompletableFuture();
+    CompletableFuture<Result> droppedSettled =
+        droppedCopy.settled().orElseThrow().toCompletableFuture();
+    assertThat(settled).isNotDone();
+
+    Result result = Result.ok("settles-with-a-result", "done", "text/plain");
+    store.complete(done.key(), result);
+    store.release(dropped.key());
+    assertThat(settled).isCompletedWithValue(result);
+    assertThat(droppedSettled).as("released: null, to retry").isCompletedWithValue(null);
+    assertThat(store.admit(dropped, engine).toCompletableFuture().join().kind())
+        .isEqualTo(Admission.Kind.NEW);
   }
 
   @Test

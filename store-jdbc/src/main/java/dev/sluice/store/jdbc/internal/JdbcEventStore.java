@@ -108,6 +108,17 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
+  public CompletionStage<Admission> admit(Event event, Object admitter) {
+    return memory != null ? memory.admit(event, admitter) : admit(event);
+  }
+
+  /** With {@code durability: memory}, copies of this server's own events wait in memory. */
+  @Override
+  public boolean waitsForAdmitters() {
+    return memory != null && memory.waitsForAdmitters();
+  }
+
+  @Override
   public CompletionStage<Void> complete(EventKey key, Result result) {
     if (memory != null) {
       return memory.complete(key, result);
