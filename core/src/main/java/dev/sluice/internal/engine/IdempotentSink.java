@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * result without processing; a repeat that arrives while the first is running here waits for
  * its result (up to its own deadline); one running on another server gets UNAVAILABLE with code
  * IN_PROGRESS. Only final outcomes (OK, ERROR) are stored; a refused, timed-out or abandoned
- * event is released so that a retry is processed.
+ * event is released so that a retry is processed. A copy waiting for a first that is released
+ * is submitted anew when the store {@linkplain EventStore#waitsForAdmitters keeps the waiting}
+ * (a store in memory), and gets the first's answer otherwise.
  *
  * <p>When a store call fails or times out (the database went away), the sender hears
  * UNAVAILABLE, but the store may still hold the event as in progress: the admission may commit

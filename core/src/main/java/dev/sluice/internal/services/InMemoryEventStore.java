@@ -20,8 +20,11 @@ import java.util.concurrent.CompletionStage;
  * retention period, up to a maximum number of entries (oldest forgotten first), so memory stays
  * bounded. Dead letters are kept up to a bound too. Nothing survives a restart.
  *
- * <p>Events in progress are kept whole (for {@link #incomplete}); completed results are kept
- * encoded, as records in one byte array, in {@link CompletedResults}.
+ * <p>Events in progress are kept whole (for {@link #incomplete}), with the admitter that
+ * admitted each ({@link #admit(Event, Object)}): a copy from the same admitter gets a stage that
+ * completes when the first settles, so the engine needs no map of its own; a copy from another
+ * admitter (another engine sharing this store in one process) hears IN_PROGRESS. Completed
+ * results are kept encoded, as records in one byte array, in {@link CompletedResults}.
  *
  * <p>A store of at least twice {@value #ENTRIES_PER_SEGMENT} entries is split by key into
  * segments of about that many (a power of two of them, at most {@value #MAX_SEGMENTS}), with a
