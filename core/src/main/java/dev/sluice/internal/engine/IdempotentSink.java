@@ -146,13 +146,24 @@ final class IdempotentSink implements EventSink {
 
   /**
    * A copy of an event that this sink is running, told by the store when the first settles:
-   * its result, or null when it was released unprocessed, and the copy is submitted anew.
+   * its result, or null when it was released unprocessed, and the copy is submitted anew
+   * (unless its deadline has passed by then: its sender no longer waits).
    */
   private CompletionStage<Result> awaitSettled(CompletionStage<Result> settled, Event event,
       Delivery delivery) {
-    return withinDeadline(settled.thenCompose(r -> r == null ? submit(event, delivery)
-        : CompletableFuture.completedFuture(r.withEventId(event.id()))).toCompletableFuture(),
-        delivery, event);
+    CompletableFuture<Result> answer = new CompletableFuture<>();
+    settled.whenComplete((r, t) -> {
+      if (answer.isDone()) {
+        return;
+      }
+      if (r != null) {
+        answer.complete(r.withEventId(event.id()));
+      } else {
+        // submit answers store failures with a result; it does not fail
+        submit(event, delivery).thenAccept(answer::complete);
+      }
+    });
+    return withinDeadline(answer, delivery, event);
   }
 
   /** Admits {@code event}, after writing what a failed store call left owed for it. */

@@ -269,16 +269,25 @@ class IdempotentSinkTest {
   }
 
   @Test
-  void aCopyThatWaitsPastItsDeadlineTimesOut() throws Exception {
-    IdempotentSink sink = new IdempotentSink((e, d) -> new CompletableFuture<>(),
-        memoryStore(true, 100));
-    Event e = event("never-ends");
-    sink.submit(e, within5s());
+  void aCopyThatWaitsPastItsDeadlineTimesOutAndIsNotProcessedAfterwards() throws Exception {
+    CompletableFuture<Result> running = new CompletableFuture<>();
+    AtomicInteger calls = new AtomicInteger();
+    IdempotentSink sink = new IdempotentSink((e, d) -> {
+      calls.incrementAndGet();
+      return running;
+    }, memoryStore(true, 100));
+    Event e = event("slow-then-refused");
+    CompletableFuture<Result> first = sink.submit(e, within5s()).toCompletableFuture();
 
     Result copy = sink.submit(e, Delivery.within("test", Duration.ofMillis(100)))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(copy.status()).isEqualTo(Status.TIMEOUT);
     assertThat(copy.errorCode()).contains("DEADLINE_EXCEEDED");
+
+    // released unprocessed after the copy's sender gave up: nobody waits for a second run
+    running.complete(Result.failure(e.id(), Status.UNAVAILABLE, "BUSY", "try later"));
+    assertThat(first.get(5, TimeUnit.SECONDS).errorCode()).contains("BUSY");
+    assertThat(calls).hasValue(1);
   }
 
   @Test
