@@ -85,6 +85,10 @@ class InMemoryEventStoreTest {
     CompletableFuture<Result> droppedSettled =
         droppedCopy.settled().orElseThrow().toCompletableFuture();
     assertThat(settled).isNotDone();
+    CompletableFuture<Result> secondCopy = store.admit(done, engine).toCompletableFuture().join()
+        .settled().orElseThrow().toCompletableFuture();
+    secondCopy.complete(Result.ok("settles-with-a-result", "forged", "text/plain"));
+    assertThat(settled).as("one copy cannot answer the others").isNotDone();
 
     Result result = Result.ok("settles-with-a-result", "done", "text/plain");
     store.complete(done.key(), result);
