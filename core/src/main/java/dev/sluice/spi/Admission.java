@@ -46,9 +46,10 @@ public final class Admission {
   }
 
   /**
-   * In progress for the same admitter ({@link EventStore#admit(dev.sluice.event.Event, Object)}): {@code settled}
-   * completes with the event's result when it completes, or with null when it is released
-   * unprocessed (then a retry is admitted anew).
+   * In progress for the same admitter
+   * ({@link EventStore#admit(dev.sluice.event.Event, Object)}): {@code settled} completes with
+   * the event's result when it completes, or with null when it is released unprocessed (then a
+   * retry is admitted anew).
    */
   public static Admission inProgressHere(CompletionStage<Result> settled) {
     return new Admission(Kind.IN_PROGRESS, null, Objects.requireNonNull(settled, "settled"));

@@ -6,14 +6,15 @@ import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.resilience.DependencyUnavailableException;
 import dev.sluice.spi.Admission;
-import java.util.concurrent.CompletionException;
 import dev.sluice.spi.Delivery;
 import dev.sluice.spi.EventSink;
 import dev.sluice.spi.EventStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -230,8 +231,9 @@ final class IdempotentSink implements EventSink {
         return CompletableFuture.completedFuture(admission.result().orElseThrow()
             .withEventId(event.id()));
       case IN_PROGRESS:
-        if (admission.settled().isPresent()) {
-          return awaitSettled(admission.settled().get(), event, delivery);
+        Optional<CompletionStage<Result>> settled = admission.settled();
+        if (settled.isPresent()) {
+          return awaitSettled(settled.get(), event, delivery);
         }
         return CompletableFuture.completedFuture(Result.failure(event.id(), Status.UNAVAILABLE,
             "IN_PROGRESS", "event " + event.key()

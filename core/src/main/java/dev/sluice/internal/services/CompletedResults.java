@@ -317,7 +317,7 @@ final class CompletedResults {
         if (reusable < 0) {
           reusable = slot;
         }
-      } else if (live != seq && hashOf(entry) == hash
+      } else if (hashOf(entry) == hash
           && sameKey(bodyArray(live), bodyOffset(live), source, id)) {
         slots[slot] = slot(hash, seq);
         return;
@@ -362,12 +362,19 @@ final class CompletedResults {
 
   /** True when records {@code a} and {@code b} have the same key. */
   private boolean sameRecordKey(long a, long b) {
-    byte[] body = bodyArray(b);
-    int off = bodyOffset(b);
-    int sourceLength = readInt(body, off);
-    String source = new String(body, off + 4, sourceLength, StandardCharsets.UTF_8);
-    String id = string(body, off + 4 + sourceLength);
-    return sameKey(bodyArray(a), bodyOffset(a), source, id);
+    byte[] bodyA = bodyArray(a);
+    byte[] bodyB = bodyArray(b);
+    int offA = bodyOffset(a);
+    int offB = bodyOffset(b);
+    int endA = keyEnd(bodyA, offA);
+    int endB = keyEnd(bodyB, offB);
+    return Arrays.equals(bodyA, offA, endA, bodyB, offB, endB);
+  }
+
+  /** Where the key (source and id, each with its length) of the body at {@code off} ends. */
+  private static int keyEnd(byte[] body, int off) {
+    int idAt = off + 4 + readInt(body, off);
+    return idAt + 4 + readInt(body, idAt);
   }
 
   /** The live record a slot points at, or -1 when it is stale (its record was forgotten). */
