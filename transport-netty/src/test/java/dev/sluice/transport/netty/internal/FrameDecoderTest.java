@@ -123,6 +123,27 @@ class FrameDecoderTest {
   }
 
   @Test
+  void aRepeatedValueMatchesOnlyWhenEveryByteIsEqual() {
+    for (int length = 0; length <= 27; length++) {
+      byte[] expected = new byte[length];
+      for (int i = 0; i < length; i++) {
+        expected[i] = (byte) ('a' + i);
+      }
+      // heap and direct buffers, the value after three other bytes and before one
+      ByteBuf body = (length % 2 == 0 ? Unpooled.buffer() : Unpooled.directBuffer())
+          .writeBytes(new byte[] {9, 9, 9}).writeBytes(expected).writeByte(7);
+      assertThat(FrameCodec.matches(body, 3, expected)).as("length %d", length).isTrue();
+      for (int i = 0; i < length; i++) {
+        body.setByte(3 + i, expected[i] ^ 0x20);
+        assertThat(FrameCodec.matches(body, 3, expected))
+            .as("length %d, byte %d differs", length, i).isFalse();
+        body.setByte(3 + i, expected[i]);
+      }
+      body.release();
+    }
+  }
+
+  @Test
   void rejectsMalformedUtf8AfterAnAsciiPrefixLongerThanEightBytes() {
     ByteBuf f = Unpooled.buffer();
     byte[] value = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', (byte) 0xC3};
