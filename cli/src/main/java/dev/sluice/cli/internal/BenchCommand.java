@@ -71,7 +71,9 @@ public final class BenchCommand implements Callable<Integer> {
   private int concurrency;
 
   @Option(names = "--connections", paramLabel = "C", defaultValue = "1",
-      description = "Clients (connections) to spread the requests over (default: ${DEFAULT-VALUE}).")
+      description = "Clients to spread the requests over, each with its transport's own"
+          + " connections (netty: transport.netty.client.connections, 2 unless configured)"
+          + " (default: ${DEFAULT-VALUE}).")
   private int connections;
 
   @Option(names = "--rate", paramLabel = "R",

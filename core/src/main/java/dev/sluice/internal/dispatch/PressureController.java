@@ -1,9 +1,9 @@
 package dev.sluice.internal.dispatch;
 
 import dev.sluice.spi.PausableSource;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,11 +11,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Pauses the pausable sources while any lane is saturated and resumes them when none is. The
  * decision and the calls happen under one monitor so a late "pause" never overtakes a "resume".
+ *
+ * <p>A lane reports crossing a mark from the thread that moved its queue, which may be
+ * preempted before the call arrives: a "relieved" from a worker can come after the queue has
+ * filled again and after the "saturated" of that filling. So a report only counts if the lane's
+ * queue is still where the report says, checked under the monitor; a report that is out of date
+ * is dropped, and the next crossing reports again. Without the check such a late "relieved"
+ * resumed intake while the queue was full, and a flood was answered OVERLOADED instead of being
+ * held back.
  */
 final class PressureController implements PressureListener {
   private static final Logger LOG = LoggerFactory.getLogger(PressureController.class);
 
-  private final Set<String> saturated = ConcurrentHashMap.newKeySet();
+  private final Set<String> saturated = new HashSet<>();
   private final List<PausableSource> sources = new CopyOnWriteArrayList<>();
   private boolean paused;
   private long pauses;
@@ -25,15 +33,19 @@ final class PressureController implements PressureListener {
   }
 
   @Override
-  public void saturated(ProcessorLane lane) {
-    saturated.add(lane.name());
-    update();
+  public synchronized void saturated(QueuePressure lane) {
+    if (lane.atHighWater()) {
+      saturated.add(lane.name());
+      update();
+    }
   }
 
   @Override
-  public void relieved(ProcessorLane lane) {
-    saturated.remove(lane.name());
-    update();
+  public synchronized void relieved(QueuePressure lane) {
+    if (lane.atLowWater()) {
+      saturated.remove(lane.name());
+      update();
+    }
   }
 
   synchronized boolean isPaused() {

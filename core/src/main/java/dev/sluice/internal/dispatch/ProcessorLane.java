@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * Crossing the high-water mark tells the {@link PressureListener} to pause the sources;
  * draining below the low-water mark resumes them.
  */
-final class ProcessorLane {
+final class ProcessorLane implements QueuePressure {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorLane.class);
   /** A worker adds up the processing time of a run of events at least this often. */
   private static final long TIMING_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -132,7 +132,8 @@ final class ProcessorLane {
     this.metrics = new LaneMetrics(registry);
   }
 
-  String name() {
+  @Override
+  public String name() {
     return name;
   }
 
@@ -632,6 +633,16 @@ final class ProcessorLane {
 
   int depth() {
     return depth.get();
+  }
+
+  @Override
+  public boolean atHighWater() {
+    return depth.get() >= highWater;
+  }
+
+  @Override
+  public boolean atLowWater() {
+    return depth.get() <= lowWater;
   }
 
   /**

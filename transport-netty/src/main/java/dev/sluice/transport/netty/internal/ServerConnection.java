@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reading pauses (autoRead off) for any of three reasons, and resumes when none is left: the
  * engine asked the source to pause, this connection has too many requests in processing, or
- * the peer does not read its results (the channel is not writable).
+ * the peer does not read its results (the channel is not writable). The events of a read that
+ * was under way when reading paused are held, in order, and handed on first when it resumes:
+ * a pause takes effect at the next event, not at the next read, so a flood meets the engine's
+ * pause instead of its full queue. What is held is at most one read's worth.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
@@ -67,6 +71,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private int inFlight;
   private int pauseReasons;
   private boolean goingAway;
+  /** Events read while reading was paused, in arrival order; handed on when it resumes. */
+  private final ArrayDeque<EventFrame> held = new ArrayDeque<>();
+  /** {@link #releaseHeld} is running: a nested resume leaves the rest to it. */
+  private boolean releasing;
   private int lastCorrelationId;
   /** Results were written during this read: flush them once when the read completes. */
   private boolean flushAfterRead;
@@ -276,6 +284,41 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
               + "connection"));
       return;
     }
+    if (pauseReasons != 0 || !held.isEmpty() || source.isPaused()) {
+      if (source.isPaused()) {
+        pause(PAUSED_BY_ENGINE, true); // its task for this channel may still be queued
+      }
+      held.add(f);
+      return;
+    }
+    accept(f);
+  }
+
+  /** Hands on the held events while nothing pauses reading; on the event loop. */
+  private void releaseHeld() {
+    releasing = true;
+    try {
+      EventFrame f;
+      while (pauseReasons == 0 && (f = held.peek()) != null) {
+        if (source.isPaused()) {
+          pause(PAUSED_BY_ENGINE, true);
+          break;
+        }
+        held.poll();
+        accept(f);
+      }
+    } finally {
+      releasing = false;
+    }
+    if (flushAfterRead) {
+      flushAfterRead = false;
+      channel.flush();
+    }
+  }
+
+  /** Validates an event and submits it to the sink; its result comes back in any order. */
+  private void accept(EventFrame f) {
+    int id = f.correlationId();
     Event event;
     try {
       event = EventMapping.toEvent(f);
@@ -344,7 +387,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         && inFlight <= maxInFlight / 2) {
       pause(PAUSED_BY_IN_FLIGHT, false);
     }
-    if (goingAway && inFlight == 0) {
+    if (goingAway && inFlight == 0 && held.isEmpty()) {
       channel.eventLoop().execute(this::closeGracefully);
     }
   }
@@ -355,8 +398,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   void pause(int reason, boolean on) {
     int before = pauseReasons;
     pauseReasons = on ? pauseReasons | reason : pauseReasons & ~reason;
-    if ((before == 0) != (pauseReasons == 0) && state != State.CLOSING) {
-      channel.config().setAutoRead(pauseReasons == 0);
+    if ((before == 0) == (pauseReasons == 0) || state == State.CLOSING) {
+      return;
+    }
+    if (pauseReasons != 0) {
+      channel.config().setAutoRead(false);
+      return;
+    }
+    if (releasing) {
+      return; // the release under way goes on, and turns reading back on when it is done
+    }
+    releaseHeld();
+    if (pauseReasons == 0) {
+      channel.config().setAutoRead(true);
     }
   }
 
@@ -375,7 +429,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     channel.writeAndFlush(new GoAway(lastCorrelationId, "the server is shutting down; requests "
         + "up to correlation id " + lastCorrelationId + " will be answered"),
         channel.voidPromise());
-    if (inFlight == 0) {
+    if (inFlight == 0 && held.isEmpty()) {
       closeGracefully();
     }
   }
