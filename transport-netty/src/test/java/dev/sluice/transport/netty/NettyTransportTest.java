@@ -240,6 +240,42 @@ class NettyTransportTest {
   }
 
   @Test
+  void requestsAConnectionNeverWroteBecauseOfGoawayAreSentOnANewConnection() throws Exception {
+    Set<Integer> eventConnections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (ScriptedServer server = new ScriptedServer(dir, (connection, ctx, frame) -> {
+      if (frame instanceof Frame.Hello && connection == 1) {
+        // stopping as this connection opens: no WELCOME, so it has accepted nothing
+        ctx.writeAndFlush(new Frame.GoAway(0, "stopping"));
+      } else if (frame instanceof Frame.Hello) {
+        ctx.writeAndFlush(new Frame.Welcome(Frame.VERSION, 60_000, 1 << 20, "anonymous",
+            "scripted"));
+      } else if (frame instanceof Frame.EventFrame e) {
+        eventConnections.add(connection);
+        Event received = dev.sluice.transport.netty.internal.EventMapping.toEvent(e);
+        ctx.writeAndFlush(dev.sluice.transport.netty.internal.EventMapping.toFrame(
+            e.correlationId(), Result.ok(received.id(), received.data(), "text/plain")));
+      }
+    })) {
+      ServerHarness clientSide = new ServerHarness(dir, Map.of("port", server.port()), null);
+      try {
+        EventClient client = clientSide.client(Map.of("connections", 1), Optional.empty());
+        // sent at once: they wait in the first connection for a WELCOME that never comes
+        List<CompletableFuture<Result>> results = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          results.add(client.send(event("moved " + i), WAIT).toCompletableFuture());
+        }
+        for (int i = 0; i < 5; i++) {
+          assertThat(get(results.get(i)).dataAsString()).isEqualTo("moved " + i);
+        }
+        assertThat(eventConnections).containsExactly(2);
+        assertThat(server.connections()).isEqualTo(2);
+      } finally {
+        clientSide.closeClients();
+      }
+    }
+  }
+
+  @Test
   void anOversizedFrameIsRefusedFromItsLengthAndOthersGoOnBeingServed() throws Exception {
     try (ServerHarness server = ServerHarness.echo(dir, Map.of("max-frame-bytes", 4096));
         RawClient raw = RawClient.tls(server.port())) {
@@ -374,11 +410,42 @@ class NettyTransportTest {
 
   @Test
   void aPlaintextClientIsRefusedByATlsServer() throws Exception {
-    try (ServerHarness server = ServerHarness.echo(dir, Map.of());
+    // a handshake timeout far beyond the wait below: the refusal, not the timer, closes it
+    try (ServerHarness server = ServerHarness.echo(dir, Map.of("handshake-timeout", "5m"));
         RawClient raw = RawClient.plain(server.port())) {
       raw.send(new Frame.Hello(1, 1, Frame.Auth.NONE, "", ""));
       raw.closed.get(30, TimeUnit.SECONDS);
       assertThat(raw.next(Duration.ZERO)).isNull();
+    }
+  }
+
+  @Test
+  void reconnectAttemptsBackOffDoublingUpToTheMaximum() throws Exception {
+    int nobody = NettyTransportConformanceTest.freePort();
+    ServerHarness clientSide = new ServerHarness(dir, Map.of("port", nobody), null);
+    try {
+      EventClient client = clientSide.client(Map.of("connections", 1,
+          "reconnect-backoff", "500ms", "reconnect-backoff-max", "2s"), Optional.empty());
+      // "... (N failed attempts; next in Mms)": the longest wait announced after N failures
+      java.util.regex.Pattern announced =
+          java.util.regex.Pattern.compile("\\((\\d+) failed attempts; next in (\\d+)ms\\)");
+      Map<Integer, Long> longestWait = new java.util.concurrent.ConcurrentHashMap<>();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
+        Result r = get(client.send(event("nobody there"), WAIT));
+        assertThat(r.status()).isEqualTo(Status.UNAVAILABLE);
+        java.util.regex.Matcher m = announced.matcher(r.errorMessage().orElse(""));
+        if (m.find()) {
+          longestWait.merge(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), Math::max);
+        }
+        return longestWait.containsKey(5);
+      });
+      assertThat(longestWait.get(1)).isBetween(1L, 500L);
+      assertThat(longestWait.get(2)).isBetween(501L, 1000L);
+      assertThat(longestWait.get(3)).isBetween(1001L, 2000L);
+      assertThat(longestWait.get(4)).as("capped by reconnect-backoff-max")
+          .isBetween(1001L, 2000L);
+    } finally {
+      clientSide.closeClients();
     }
   }
 

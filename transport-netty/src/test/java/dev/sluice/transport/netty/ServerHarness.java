@@ -93,7 +93,7 @@ final class ServerHarness implements AutoCloseable {
 
   EventClient client(Map<String, Object> clientSettings, Optional<Credentials> credentials) {
     Map<String, Object> s = new HashMap<>(settings);
-    s.put("port", port());
+    s.put("port", source != null ? port() : settings.get("port")); // no source: a given port
     Map<String, Object> client = new HashMap<>();
     client.put("reconnect-backoff", "50ms");
     client.put("reconnect-backoff-max", "500ms");

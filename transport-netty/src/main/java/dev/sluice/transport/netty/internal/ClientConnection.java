@@ -76,15 +76,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   /** Queues a request from any thread; it is written once the handshake completed. */
   void enqueue(PendingRequest p) {
     if (!released) {
+      State refused;
       synchronized (handoff) {
-        if (!released) {
-          if (state == State.CLOSED || state == State.DRAINING) {
-            unavailable(p);
-          } else {
-            pending.add(p);
-          }
+        if (released) {
+          refused = null;
+        } else if (state == State.DRAINING || state == State.CLOSED) {
+          refused = state;
+        } else {
+          pending.add(p);
           return;
         }
+      }
+      if (refused == State.DRAINING) {
+        resend(p);
+        return;
+      } else if (refused == State.CLOSED) {
+        unavailable(p);
+        return;
       }
     }
     queue.offer(p);
@@ -102,12 +110,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void failWaiting() {
-    List<PendingRequest> waiting;
-    synchronized (handoff) {
-      waiting = new ArrayList<>(pending);
-      pending.clear();
+    for (PendingRequest p : takeWaiting()) {
+      unavailable(p);
     }
-    for (PendingRequest p : waiting) {
+  }
+
+  private List<PendingRequest> takeWaiting() {
+    synchronized (handoff) {
+      List<PendingRequest> waiting = new ArrayList<>(pending);
+      pending.clear();
+      return waiting;
+    }
+  }
+
+  /**
+   * Sends again, on the pool's next connection, a request this connection never wrote because
+   * the server said GOAWAY first: the server has not seen it, so it cannot run twice. A request
+   * is moved at most {@link PendingRequest#MAX_MOVES} times (servers that all say GOAWAY).
+   */
+  private void resend(PendingRequest p) {
+    if (p.moves++ < PendingRequest.MAX_MOVES) {
+      slot.submit(p);
+    } else {
       unavailable(p);
     }
   }
@@ -118,7 +142,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (state != State.READY) {
-      unavailable(p);
+      if (state == State.DRAINING) {
+        resend(p);
+      } else {
+        unavailable(p);
+      }
       return;
     }
     int id = nextCorrelationId();
@@ -170,7 +198,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       state = State.DRAINING;
       closeReason = "the server sent GOAWAY: " + g.message();
       slot.retired(this);
-      failWaiting();
+      for (PendingRequest p : takeWaiting()) {
+        resend(p);
+      }
       maybeCloseDrained();
     } else if (msg instanceof ErrorFrame e) {
       error(ctx, e);

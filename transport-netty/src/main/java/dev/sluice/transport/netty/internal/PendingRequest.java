@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** One request of a client: the event, its deadline, and the future its caller holds. */
 final class PendingRequest {
+  /** How often a request not yet written may move to another connection after a GOAWAY. */
+  static final int MAX_MOVES = 3;
   final Event event;
   final long deadlineNanos;
   final CompletableFuture<Result> future = new CompletableFuture<>();
@@ -15,6 +17,8 @@ final class PendingRequest {
   /** Set on the event loop when written; 0 before. */
   int correlationId;
   ClientConnection connection;
+  /** Times it moved to another connection unwritten; changed by one thread at a time. */
+  int moves;
 
   PendingRequest(Event event, long deadlineNanos) {
     this.event = event;
