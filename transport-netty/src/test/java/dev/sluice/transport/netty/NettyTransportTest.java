@@ -757,6 +757,49 @@ class NettyTransportTest {
   }
 
   @Test
+  void aCertificateFromPemFilesOrAPkcs12KeystoreIsServedAndTrustedThroughTheCaFile()
+      throws Exception {
+    TestCertificates ca = TestCertificates.authority(dir.resolve("ca"), "ca");
+    TestCertificates.Issued issued = ca.server(dir.resolve("server"), "server");
+    Path p12 = dir.resolve("server/server.p12");
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("server", issued.key(), "pw".toCharArray(),
+        new java.security.cert.Certificate[] {issued.certificate(), ca.ca().certificate()});
+    try (var out = java.nio.file.Files.newOutputStream(p12)) {
+      store.store(out, "pw".toCharArray());
+    }
+    TestCertificates stranger = TestCertificates.authority(dir.resolve("stranger"), "stranger");
+    List<Map<String, Object>> configurations = List.of(
+        Map.of("cert-file", issued.certFile().toString(), "key-file",
+            issued.keyFile().toString()),
+        Map.of("keystore", p12.toString(), "keystore-password", "pw"));
+    for (int i = 0; i < configurations.size(); i++) {
+      Map<String, Object> tls = configurations.get(i);
+      Path data = dir.resolve("data-" + i);
+      try (ServerHarness server = ServerHarness.echo(data, Map.of("tls", tls))) {
+        ServerHarness clientSide = new ServerHarness(dir.resolve("client-side"),
+            Map.of("port", server.port()), null);
+        clientSide.source = server.source;
+        try {
+          EventClient trusting = clientSide.client(
+              Map.of("ca-file", ca.ca().certFile().toString()), Optional.empty());
+          assertThat(get(trusting.send(event("signed"), WAIT)).dataAsString()).as("%s", tls)
+              .isEqualTo("signed");
+          EventClient other = clientSide.client(
+              Map.of("ca-file", stranger.ca().certFile().toString()), Optional.empty());
+          assertThat(get(other.send(event("unsigned"), WAIT)).status()).as("%s", tls)
+              .isEqualTo(Status.UNAVAILABLE);
+        } finally {
+          clientSide.closeClients();
+        }
+        assertThat(java.nio.file.Files.exists(data.resolve("tls/dev-cert.pem")))
+            .as("no development certificate when one is given").isFalse();
+      }
+    }
+  }
+
+  @Test
   void aTrustedClientCertificateAuthenticatesTheCaller() throws Exception {
     var clientCert = dev.sluice.security.tls.internal.DevCertificate.loadOrCreate(
         dir.resolve("client-identity"));
