@@ -73,6 +73,70 @@ class BreakerTest {
     assertThat(seen).containsExactly(CircuitBreaker.State.OPEN);
   }
 
+  @Test
+  void decidesAndCountsAsAWindowThatRecordedEverySuccess() {
+    BreakerPolicy policy = new BreakerPolicy(true, 50.0, 5, 10, Duration.ofMinutes(1), 3);
+    Breaker tested = new Breakers(new SimpleMeterRegistry()).create("tested", policy);
+    CircuitBreaker reference = CircuitBreaker.of("reference", Breakers.config(policy));
+    long slow = reference.getCircuitBreakerConfig().getSlowCallDurationThreshold().toNanos();
+    java.util.Random random = new java.util.Random(7);
+    int closedRun = 0;
+    int runsPastTwiceTheWindow = 0;
+    for (int run = 0; run < 2_000; run++) {
+      // long runs of successes (past twice the window, where they are not all recorded),
+      // a few failures, now and then a slow success
+      int successes = random.nextInt(4) == 0 ? random.nextInt(60) : random.nextInt(4);
+      for (int i = 0; i < successes; i++) {
+        long nanos = random.nextInt(50) == 0 ? slow + 1 : 1_000;
+        boolean closed = reference.getState() == CircuitBreaker.State.CLOSED;
+        if (step(tested, reference, true, nanos) && closed && nanos < slow) {
+          if (++closedRun == 2 * 10 + 1) {
+            runsPastTwiceTheWindow++; // from here on, successes are not all recorded
+          }
+        } else {
+          closedRun = 0;
+        }
+      }
+      for (int i = random.nextInt(3); i > 0; i--) {
+        step(tested, reference, false, 1_000);
+        closedRun = 0;
+      }
+      if (reference.getState() == CircuitBreaker.State.OPEN) {
+        reference.transitionToHalfOpenState();
+        tested.circuitBreaker().transitionToHalfOpenState();
+        tested.checkState();
+      }
+    }
+    assertThat(runsPastTwiceTheWindow).as("runs where successes went unrecorded")
+        .isGreaterThan(50);
+  }
+
+  /** One call to both; false when both refused it. Compares what the window decides on. */
+  private static boolean step(Breaker tested, CircuitBreaker reference, boolean succeeds,
+      long nanos) {
+    boolean permitted = reference.tryAcquirePermission();
+    assertThat(tested.tryAcquirePermission()).isEqualTo(permitted);
+    if (!permitted) {
+      return false;
+    }
+    if (succeeds) {
+      reference.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      tested.onSuccess(nanos);
+    } else {
+      reference.onError(nanos, TimeUnit.NANOSECONDS, new IllegalStateException("failed"));
+      tested.onError(nanos, new IllegalStateException("failed"));
+    }
+    CircuitBreaker.Metrics want = reference.getMetrics();
+    CircuitBreaker.Metrics got = tested.circuitBreaker().getMetrics();
+    assertThat(tested.circuitBreaker().getState()).isEqualTo(reference.getState());
+    assertThat(got.getFailureRate()).isEqualTo(want.getFailureRate());
+    assertThat(got.getSlowCallRate()).isEqualTo(want.getSlowCallRate());
+    assertThat(got.getNumberOfBufferedCalls()).isEqualTo(want.getNumberOfBufferedCalls());
+    assertThat(got.getNumberOfFailedCalls()).isEqualTo(want.getNumberOfFailedCalls());
+    assertThat(got.getNumberOfSlowCalls()).isEqualTo(want.getNumberOfSlowCalls());
+    return true;
+  }
+
   private void call(boolean succeeds, long nanos) {
     assertThat(breaker.tryAcquirePermission()).isTrue();
     if (succeeds) {
