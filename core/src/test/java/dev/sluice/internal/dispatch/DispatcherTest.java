@@ -13,7 +13,6 @@ import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.spi.AsyncEventProcessor;
 import dev.sluice.spi.EventProcessor;
-import dev.sluice.spi.PausableSource;
 import dev.sluice.spi.ProcessingException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -201,8 +199,9 @@ class DispatcherTest {
   void pausesPausableSourcesWhenSaturatedAndResumesWhenDrained() throws Exception {
     CountDownLatch firstRunning = new CountDownLatch(1);
     Dispatcher d = start(List.of(lane("slow", gated(firstRunning), 1, 8, LONG, Ordering.NONE)), List.of(route("slow", "slow")));
-    List<String> calls = new CopyOnWriteArrayList<>();
-    d.register(new RecordingSource(calls));
+    RecordingSource source = new RecordingSource();
+    List<String> calls = source.calls;
+    d.register(source);
 
     List<CompletableFuture<Result>> results = new ArrayList<>();
     results.add(d.submit(event("slow", "running"), later()));
@@ -646,32 +645,5 @@ class DispatcherTest {
 
   private static int gauge(SimpleMeterRegistry registry, String name, String lane) {
     return (int) registry.get(name).tag("processor", lane).gauge().value();
-  }
-
-  private static final class RecordingSource implements PausableSource {
-    private final List<String> calls;
-
-    RecordingSource(List<String> calls) {
-      this.calls = calls;
-    }
-
-    @Override
-    public void pause() {
-      calls.add("pause");
-    }
-
-    @Override
-    public void resume() {
-      calls.add("resume");
-    }
-
-    @Override
-    public void start(dev.sluice.spi.EventSink sink) {
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<Void> stop(Duration drainDeadline) {
-      return CompletableFuture.completedFuture(null);
-    }
   }
 }

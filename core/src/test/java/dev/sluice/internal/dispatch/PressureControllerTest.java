@@ -2,13 +2,6 @@ package dev.sluice.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.spi.EventSink;
-import dev.sluice.spi.PausableSource;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /** The pause decision when lanes report their marks late and out of order. */
@@ -98,29 +91,6 @@ class PressureControllerTest {
     @Override
     public boolean atLowWater() {
       return depth <= capacity / 4;
-    }
-  }
-
-  private static final class RecordingSource implements PausableSource {
-    final List<String> calls = new ArrayList<>();
-
-    @Override
-    public void pause() {
-      calls.add("pause");
-    }
-
-    @Override
-    public void resume() {
-      calls.add("resume");
-    }
-
-    @Override
-    public void start(EventSink sink) {
-    }
-
-    @Override
-    public CompletionStage<Void> stop(Duration drainDeadline) {
-      return CompletableFuture.completedFuture(null);
     }
   }
 }
