@@ -545,15 +545,10 @@ class NettyTransportTest {
       assertThat(server.source.describe()).startsWith("tcp://0.0.0.0:");
       assertThat(log.warnings()).anySatisfy(line -> assertThat(line)
           .contains("tls.enabled is false").contains("clear text").contains("0.0.0.0"));
-      ServerHarness loopback = new ServerHarness(dir.resolve("client-side"),
-          Map.of("port", server.port(), "tls", Map.of("enabled", false)), null);
-      loopback.source = server.source;
-      try {
-        assertThat(get(loopback.client().send(event("forced"), WAIT)).dataAsString())
-            .isEqualTo("forced");
-      } finally {
-        loopback.closeClients();
-      }
+      ServerHarness loopback = server.clientsElsewhere(dir.resolve("client-side"),
+          Map.of("tls", Map.of("enabled", false)));
+      assertThat(get(loopback.client().send(event("forced"), WAIT)).dataAsString())
+          .isEqualTo("forced");
     }
   }
 
@@ -582,19 +577,12 @@ class NettyTransportTest {
     try (ServerHarness server = ServerHarness.echo(dir, Map.of());
         LogLines log = LogLines.of(TLS_LOG)) {
       // a data directory without the server's certificate: only "insecure" can trust it
-      ServerHarness clientSide = new ServerHarness(dir.resolve("client-side"),
-          Map.of("port", server.port()), null);
-      clientSide.source = server.source;
-      try {
-        EventClient insecure = clientSide.client(Map.of("insecure", true), Optional.empty());
-        assertThat(get(insecure.send(event("anyone"), WAIT)).dataAsString())
-            .isEqualTo("anyone");
-        assertThat(log.warnings()).anySatisfy(line -> assertThat(line)
-            .contains("transport.netty.client.insecure is on")
-            .contains("trusts ANY server certificate"));
-      } finally {
-        clientSide.closeClients();
-      }
+      ServerHarness clientSide = server.clientsElsewhere(dir.resolve("client-side"), Map.of());
+      EventClient insecure = clientSide.client(Map.of("insecure", true), Optional.empty());
+      assertThat(get(insecure.send(event("anyone"), WAIT)).dataAsString()).isEqualTo("anyone");
+      assertThat(log.warnings()).anySatisfy(line -> assertThat(line)
+          .contains("transport.netty.client.insecure is on")
+          .contains("trusts ANY server certificate"));
     }
   }
 
@@ -678,9 +666,7 @@ class NettyTransportTest {
           (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
               .generateCertificate(java.nio.file.Files.newInputStream(
                   dir.resolve("tls/dev-cert.pem"))));
-      ServerHarness clientSide = new ServerHarness(elsewhere, Map.of("port", server.port()),
-          null);
-      clientSide.source = server.source;
+      ServerHarness clientSide = server.clientsElsewhere(elsewhere, Map.of());
       EventClient pinned = clientSide.client(Map.of("pinned-sha256", fingerprint),
           Optional.empty());
       assertThat(get(pinned.send(event("pinned"), WAIT)).status()).isEqualTo(Status.OK);
@@ -693,7 +679,6 @@ class NettyTransportTest {
           Optional.empty());
       Result refused = get(wrong.send(event("wrong"), WAIT));
       assertThat(refused.status()).isEqualTo(Status.UNAVAILABLE);
-      clientSide.closeClients();
     }
   }
 
@@ -778,21 +763,16 @@ class NettyTransportTest {
       Map<String, Object> tls = configurations.get(i);
       Path data = dir.resolve("data-" + i);
       try (ServerHarness server = ServerHarness.echo(data, Map.of("tls", tls))) {
-        ServerHarness clientSide = new ServerHarness(dir.resolve("client-side"),
-            Map.of("port", server.port()), null);
-        clientSide.source = server.source;
-        try {
-          EventClient trusting = clientSide.client(
-              Map.of("ca-file", ca.ca().certFile().toString()), Optional.empty());
-          assertThat(get(trusting.send(event("signed"), WAIT)).dataAsString()).as("%s", tls)
-              .isEqualTo("signed");
-          EventClient other = clientSide.client(
-              Map.of("ca-file", stranger.ca().certFile().toString()), Optional.empty());
-          assertThat(get(other.send(event("unsigned"), WAIT)).status()).as("%s", tls)
-              .isEqualTo(Status.UNAVAILABLE);
-        } finally {
-          clientSide.closeClients();
-        }
+        ServerHarness clientSide = server.clientsElsewhere(dir.resolve("client-side"),
+            Map.of());
+        EventClient trusting = clientSide.client(
+            Map.of("ca-file", ca.ca().certFile().toString()), Optional.empty());
+        assertThat(get(trusting.send(event("signed"), WAIT)).dataAsString()).as("%s", tls)
+            .isEqualTo("signed");
+        EventClient other = clientSide.client(
+            Map.of("ca-file", stranger.ca().certFile().toString()), Optional.empty());
+        assertThat(get(other.send(event("unsigned"), WAIT)).status()).as("%s", tls)
+            .isEqualTo(Status.UNAVAILABLE);
         assertThat(java.nio.file.Files.exists(data.resolve("tls/dev-cert.pem")))
             .as("no development certificate when one is given").isFalse();
       }

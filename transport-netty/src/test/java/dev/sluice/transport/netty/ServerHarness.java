@@ -39,6 +39,8 @@ final class ServerHarness implements AutoCloseable {
   private final Map<String, Object> settings;
   private final Authenticator authenticator;
   private final List<EventClient> clients = new ArrayList<>();
+  /** Harnesses of clients elsewhere ({@link #clientsElsewhere}), closed with this one. */
+  private final List<ServerHarness> elsewhere = new ArrayList<>();
   volatile boolean echo;
   final MeterRegistry metrics = new SimpleMeterRegistry();
   NettyEventSource source;
@@ -104,6 +106,20 @@ final class ServerHarness implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Clients of this server that keep their state in another data directory, so that they do
+   * not find the server's development certificate there and trust only what their settings
+   * say; {@code settings} are added to the port. Their clients close with this harness.
+   */
+  ServerHarness clientsElsewhere(Path dataDirectory, Map<String, Object> settings) {
+    Map<String, Object> s = new HashMap<>(settings);
+    s.put("port", port());
+    ServerHarness other = new ServerHarness(dataDirectory, s, null);
+    other.source = source;
+    elsewhere.add(other);
+    return other;
+  }
+
   /** A context with these settings, for tests that start a source themselves. */
   TransportContext contextFor(Map<String, Object> s) {
     return context(s, Optional.empty());
@@ -153,6 +169,7 @@ final class ServerHarness implements AutoCloseable {
 
   @Override
   public void close() {
+    elsewhere.forEach(ServerHarness::closeClients);
     clients.forEach(EventClient::close);
     received.forEach(r -> r.result().complete(Result.ok(r.event().id())));
     if (source != null) {

@@ -76,26 +76,30 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   /** Queues a request from any thread; it is written once the handshake completed. */
   void enqueue(PendingRequest p) {
     if (!released) {
-      State refused;
       synchronized (handoff) {
-        if (released) {
-          refused = null;
-        } else if (state == State.DRAINING || state == State.CLOSED) {
-          refused = state;
-        } else {
+        if (!released && acceptsRequests()) {
           pending.add(p);
           return;
         }
       }
-      if (refused == State.DRAINING) {
-        resend(p);
-        return;
-      } else if (refused == State.CLOSED) {
-        unavailable(p);
+      if (!released) {
+        notWritten(p); // outside the lock: a resend enqueues on another connection
         return;
       }
     }
     queue.offer(p);
+  }
+
+  /**
+   * A request this connection will not write: on a connection that said GOAWAY it moves to
+   * another; on a closed one it fails.
+   */
+  private void notWritten(PendingRequest p) {
+    if (state == State.DRAINING) {
+      resend(p);
+    } else {
+      unavailable(p);
+    }
   }
 
   /** Hands the requests that waited for WELCOME to the write queue, in the order they came. */
@@ -142,11 +146,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (state != State.READY) {
-      if (state == State.DRAINING) {
-        resend(p);
-      } else {
-        unavailable(p);
-      }
+      notWritten(p);
       return;
     }
     int id = nextCorrelationId();

@@ -284,14 +284,22 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
               + "connection"));
       return;
     }
-    if (pauseReasons != 0 || !held.isEmpty() || source.isPaused()) {
-      if (source.isPaused()) {
-        pause(PAUSED_BY_ENGINE, true); // its task for this channel may still be queued
-      }
+    if (mustHold() || !held.isEmpty()) {
       held.add(f);
       return;
     }
     accept(f);
+  }
+
+  /**
+   * Whether reading is paused for any reason, counting the engine's pause as soon as the source
+   * has it: the engine's pause task for this channel may still be queued.
+   */
+  private boolean mustHold() {
+    if ((pauseReasons & PAUSED_BY_ENGINE) == 0 && source.isPaused()) {
+      pause(PAUSED_BY_ENGINE, true);
+    }
+    return pauseReasons != 0;
   }
 
   /** Hands on the held events while nothing pauses reading; on the event loop. */
@@ -299,11 +307,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     releasing = true;
     try {
       EventFrame f;
-      while (pauseReasons == 0 && (f = held.peek()) != null) {
-        if (source.isPaused()) {
-          pause(PAUSED_BY_ENGINE, true);
-          break;
-        }
+      while ((f = held.peek()) != null && !mustHold()) {
         held.poll();
         accept(f);
       }
@@ -333,10 +337,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     inFlight++;
     if (inFlight >= maxInFlight) {
       pause(PAUSED_BY_IN_FLIGHT, true);
-    }
-    if (source.isPaused() && (pauseReasons & PAUSED_BY_ENGINE) == 0) {
-      // the engine's pause task for this channel may still be queued: stop reading now
-      pause(PAUSED_BY_ENGINE, true);
     }
     CompletionStage<Result> outcome = source.submit(event, delivery);
     if (outcome instanceof CompletableFuture<Result> answered && answered.isDone()
