@@ -96,7 +96,8 @@ public final class NettySettings {
           .doc("The deadline of an event whose frame carries none (timeout 0).");
   public static final ConfigKey<Integer> IO_THREADS = ConfigKey.integer("io-threads")
       .defaultValue(0).validator(Validator.atLeast(0))
-      .doc("Event loop threads; 0 means Netty's default, two per core.");
+      .doc("Event loop threads; 0 means one per core. Nothing blocks on them (blocking "
+          + "processors run on workers), so more than one per core only adds switches.");
   public static final ConfigKey<Settings> CLIENT = ConfigKey.section("client")
       .doc("Client options (see transport.netty.client).");
 
