@@ -39,7 +39,7 @@ public final class EventLoops {
   }
 
   /** {@code configured}, or the number of cores when it is 0. */
-  public static int threads(int configured) {
+  private static int threads(int configured) {
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 

@@ -302,8 +302,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     return pauseReasons != 0;
   }
 
-  /** Hands on the held events while nothing pauses reading; on the event loop. */
+  /**
+   * Hands on the held events while nothing pauses reading, and flushes the results that came
+   * at once; on the event loop. With nothing held (the usual resume) it does nothing, so a
+   * resume in the middle of a read leaves the flush to the read's end.
+   */
   private void releaseHeld() {
+    if (held.isEmpty()) {
+      return;
+    }
     releasing = true;
     try {
       EventFrame f;
