@@ -67,7 +67,7 @@ public final class Event {
     this.dataContentType = b.dataContentType;
     this.dataSchema = b.dataSchema;
     this.data = b.data;
-    this.extensions = b.extensions.isEmpty()
+    this.extensions = b.extensions == null || b.extensions.isEmpty()
         ? Map.of()
         : Collections.unmodifiableMap(new TreeMap<>(b.extensions));
   }
@@ -87,7 +87,9 @@ public final class Event {
     b.dataContentType = dataContentType;
     b.dataSchema = dataSchema;
     b.data = data;
-    b.extensions.putAll(extensions);
+    if (!extensions.isEmpty()) {
+      b.extensions = new TreeMap<>(extensions);
+    }
     return b;
   }
 
@@ -219,7 +221,8 @@ public final class Event {
     private String dataContentType;
     private String dataSchema;
     private byte[] data = NO_DATA;
-    private final Map<String, String> extensions = new TreeMap<>();
+    /** Made at the first extension: most events have none. */
+    private Map<String, String> extensions;
 
     private Builder() {
     }
@@ -277,8 +280,13 @@ public final class Event {
     /** Sets an extension; a {@code null} value removes it. */
     public Builder extension(String name, String value) {
       if (value == null) {
-        extensions.remove(name);
+        if (extensions != null) {
+          extensions.remove(name);
+        }
       } else {
+        if (extensions == null) {
+          extensions = new TreeMap<>();
+        }
         extensions.put(name, value);
       }
       return this;
@@ -294,7 +302,7 @@ public final class Event {
       requireText("id", id, problems);
       requireText("source", source, problems);
       requireText("type", type, problems);
-      for (String name : extensions.keySet()) {
+      for (String name : extensions == null ? Set.<String>of() : extensions.keySet()) {
         if (!isValidExtensionName(name)) {
           problems.add("extension name '" + name
               + "' must be 1 or more lower-case ASCII letters or digits");

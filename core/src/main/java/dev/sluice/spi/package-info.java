@@ -18,5 +18,9 @@
  * <p>The store-side services a processor may use, {@link dev.sluice.spi.LockService},
  * {@link dev.sluice.spi.StateStore} and {@link dev.sluice.spi.EventStore}, are interfaces here;
  * the engine provides in-memory implementations, and {@code sluice-store-jdbc} durable ones.
+ *
+ * <p>{@link dev.sluice.spi.SharedData} lets transports, stores and guards read an event's or a
+ * result's data without the copy that {@code data()} makes, and a transport hand a freshly
+ * decoded array to an event's builder; what it shares must never be modified.
  */
 package dev.sluice.spi;

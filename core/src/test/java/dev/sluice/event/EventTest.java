@@ -100,4 +100,17 @@ class EventTest {
     assertThat(Status.OVERLOADED.isRetryable()).isTrue();
     assertThat(Status.INVALID.isRetryable()).isFalse();
   }
+
+  @Test
+  void removesExtensionsWhetherOrNotAnyWasSetAndCopiesThemIntoADerivedBuilder() {
+    assertThat(valid().extension("tenant", null).build().extensions()).isEmpty();
+
+    Event e = valid().extension("tenant", "acme").extension("region", "eu").build();
+    Event derived = e.toBuilder().extension("tenant", null).build();
+
+    assertThat(e.extensions()).containsOnlyKeys("tenant", "region");
+    assertThat(derived.extensions()).containsOnlyKeys("region");
+    assertThat(valid().build().toBuilder().extension("tenant", "acme").build().extensions())
+        .containsOnlyKeys("tenant");
+  }
 }

@@ -170,7 +170,8 @@ final class IdempotentSink implements EventSink {
   /** Admits {@code event}, after writing what a failed store call left owed for it. */
   private CompletionStage<Admission> admit(Event event) {
     EventKey key = event.key();
-    Unsettled owed = unsettled.get(key);
+    // almost always empty: then no lookup, whose hash is the first read of the event's id
+    Unsettled owed = unsettled.isEmpty() ? null : unsettled.get(key);
     CompletionStage<Admission> admitted = owed == null ? store.admit(event, this)
         : owed.settle(store, key).thenCompose(v -> store.admit(event, this))
             .thenApply(admission -> paid(key, owed, admission));

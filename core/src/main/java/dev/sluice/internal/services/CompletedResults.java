@@ -3,6 +3,7 @@ package dev.sluice.internal.services;
 import dev.sluice.event.EventKey;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import dev.sluice.spi.SharedData;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -149,7 +150,7 @@ final class CompletedResults {
     // (getBytes, an intrinsic, is faster than a loop over the characters, despite the array)
     byte[] source = key.source().getBytes(StandardCharsets.UTF_8);
     byte[] id = key.id().getBytes(StandardCharsets.UTF_8);
-    byte[] data = result.hasData() ? result.data() : null;
+    byte[] data = result.hasData() ? SharedData.of(result) : null;
     byte[] contentType = bytes(result.dataContentType().orElse(null));
     byte[] code = bytes(result.errorCode().orElse(null));
     byte[] message = bytes(result.errorMessage().orElse(null));

@@ -4,6 +4,7 @@ import com.networknt.schema.Error;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
 import dev.sluice.event.Status;
+import dev.sluice.spi.SharedData;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -137,11 +138,11 @@ public final class EventValidator {
   }
 
   private Optional<Result> checkText(Event event) {
-    Optional<String> utf8 = utf8Problem(event.data());
+    byte[] data = SharedData.of(event);
+    Optional<String> utf8 = utf8Problem(data);
     if (utf8.isPresent()) {
       return Optional.of(invalid(event, "BAD_ENCODING", utf8.get()));
     }
-    byte[] data = event.data();
     for (int i = 0; i < data.length; i++) {
       if (data[i] == 0) {
         return Optional.of(invalid(event, "BAD_ENCODING", "the text data contains a NUL byte"
@@ -152,7 +153,7 @@ public final class EventValidator {
   }
 
   private Optional<Result> checkJson(Event event, ValidationRules.TypeRules typeRules) {
-    byte[] data = event.data();
+    byte[] data = SharedData.of(event);
     if (data.length == 0) {
       return typeRules == null ? Optional.empty() : Optional.of(invalid(event, "MALFORMED_JSON",
           "events of type '" + event.type() + "' must carry JSON data, and this one has none"));

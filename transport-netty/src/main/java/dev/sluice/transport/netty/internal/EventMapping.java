@@ -3,6 +3,7 @@ package dev.sluice.transport.netty.internal;
 import dev.sluice.event.Event;
 import dev.sluice.event.InvalidEventException;
 import dev.sluice.event.Result;
+import dev.sluice.spi.SharedData;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ public final class EventMapping {
     if (!specVersion) {
       problems.add("'specversion' is missing");
     }
-    b.data(frame.data());
+    SharedData.adopt(b, frame.data()); // decoded for this event alone: no copy
     try {
       Event event = b.build();
       if (problems.isEmpty()) {
@@ -126,7 +127,7 @@ public final class EventMapping {
   public static Frame.ResultFrame toFrame(int correlationId, Result r) {
     return new Frame.ResultFrame(correlationId, r.status(), r.eventId(),
         r.dataContentType().orElse(null), r.errorCode().orElse(null),
-        r.errorMessage().orElse(null), r.data());
+        r.errorMessage().orElse(null), SharedData.of(r));
   }
 
   public static Result toResult(Frame.ResultFrame f) {

@@ -1,0 +1,63 @@
+package dev.sluice.spi;
+
+import dev.sluice.event.Event;
+import dev.sluice.event.Result;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The data of events and results without the copy that their public accessors make, for
+ * transports, stores and guards, which only read it or hand it on: Sluice's own read every
+ * event's data two or three times, and each copy was an allocation per event (together about a
+ * fifth of the bytes the server allocated at peak). What these methods return is shared with
+ * the event or result, which other threads may read at the same time: read it, never modify
+ * it. A processor should keep to {@link Event#data()} and {@link Event#dataBuffer()}.
+ *
+ * <p>It reads the private fields through variable handles, so that the event model itself
+ * keeps no door open.
+ */
+public final class SharedData {
+  private static final VarHandle EVENT_DATA;
+  private static final VarHandle RESULT_DATA;
+  private static final VarHandle BUILDER_DATA;
+
+  static {
+    try {
+      MethodHandles.Lookup here = MethodHandles.lookup();
+      EVENT_DATA = MethodHandles.privateLookupIn(Event.class, here)
+          .findVarHandle(Event.class, "data", byte[].class);
+      RESULT_DATA = MethodHandles.privateLookupIn(Result.class, here)
+          .findVarHandle(Result.class, "data", byte[].class);
+      BUILDER_DATA = MethodHandles.privateLookupIn(Event.Builder.class, here)
+          .findVarHandle(Event.Builder.class, "data", byte[].class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private SharedData() {
+  }
+
+  /** The event's data, shared: read it, never modify it. Empty when it has none. */
+  public static byte[] of(Event event) {
+    return (byte[]) EVENT_DATA.get(event);
+  }
+
+  /** The result's data, shared: read it, never modify it. Empty when it has none. */
+  public static byte[] of(Result result) {
+    return (byte[]) RESULT_DATA.get(result);
+  }
+
+  /**
+   * Sets {@code data} on {@code builder} without copying it, as {@link Event.Builder#data(byte[])}
+   * does with a copy: for an array that nothing else holds or modifies, such as one just decoded
+   * from the wire. An empty array is kept as it is, and means no data.
+   */
+  public static Event.Builder adopt(Event.Builder builder, byte[] data) {
+    if (data == null || data.length == 0) {
+      return builder.data((byte[]) null);
+    }
+    BUILDER_DATA.set(builder, data);
+    return builder;
+  }
+}
