@@ -11,10 +11,16 @@ import java.lang.invoke.VarHandle;
  * event's data two or three times, and each copy was an allocation per event (together about a
  * fifth of the bytes the server allocated at peak). What these methods return is shared with
  * the event or result, which other threads may read at the same time: read it, never modify
- * it. A processor should keep to {@link Event#data()} and {@link Event#dataBuffer()}.
+ * it, and never modify an array after handing it to {@link #adopt}.
+ *
+ * <p><strong>Not for processors</strong>, which keep to {@link Event#data()} and
+ * {@link Event#dataBuffer()}: the same event may reach a processor more than once (retries),
+ * and is stored and dead-lettered as it was received, so a processor that wrote into the
+ * shared array would change what every later attempt, the store and the dead letter see.
+ * {@link Event} and {@link Result} are immutable only as long as this contract is kept.
  *
  * <p>It reads the private fields through variable handles, so that the event model itself
- * keeps no door open.
+ * gains no method that would hand its arrays out.
  */
 public final class SharedData {
   private static final VarHandle EVENT_DATA;
@@ -51,7 +57,7 @@ public final class SharedData {
   /**
    * Sets {@code data} on {@code builder} without copying it, as {@link Event.Builder#data(byte[])}
    * does with a copy: for an array that nothing else holds or modifies, such as one just decoded
-   * from the wire. An empty array is kept as it is, and means no data.
+   * from the wire. A null or empty array means no data, as for {@code data(byte[])}.
    */
   public static Event.Builder adopt(Event.Builder builder, byte[] data) {
     if (data == null || data.length == 0) {

@@ -21,6 +21,7 @@
  *
  * <p>{@link dev.sluice.spi.SharedData} lets transports, stores and guards read an event's or a
  * result's data without the copy that {@code data()} makes, and a transport hand a freshly
- * decoded array to an event's builder; what it shares must never be modified.
+ * decoded array to an event's builder; what it shares must never be modified, and processors
+ * must not use it.
  */
 package dev.sluice.spi;

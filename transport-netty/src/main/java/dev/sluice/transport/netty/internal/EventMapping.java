@@ -61,7 +61,9 @@ public final class EventMapping {
   }
 
   public static Frame.EventFrame toFrame(int correlationId, long timeoutMillis, Event event) {
-    return new Frame.EventFrame(correlationId, timeoutMillis, attributes(event), event.data());
+    // shared, not copied: the encoder only reads it, and a request re-sent is encoded anew
+    return new Frame.EventFrame(correlationId, timeoutMillis, attributes(event),
+        SharedData.of(event));
   }
 
   /**
