@@ -7,9 +7,9 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The data of events and results without the copy that their public accessors make, for
- * transports, stores and guards, which only read it or hand it on: Sluice's own read every
- * event's data two or three times, and each copy was an allocation per event (together about a
- * fifth of the bytes the server allocated at peak). What these methods return is shared with
+ * transports, stores and guards, which only read it or hand it on: Sluice's own copied every
+ * event's data four times, each copy an allocation per event (together about a fifth of the
+ * bytes the server allocated at peak). What these methods return is shared with
  * the event or result, which other threads may read at the same time: read it, never modify
  * it, and never modify an array after handing it to {@link #adopt}.
  *

@@ -170,7 +170,7 @@ final class IdempotentSink implements EventSink {
   /** Admits {@code event}, after writing what a failed store call left owed for it. */
   private CompletionStage<Admission> admit(Event event) {
     EventKey key = event.key();
-    // almost always empty: then no lookup, whose hash is the first read of the event's id
+    // almost always empty, and then not looked up
     Unsettled owed = unsettled.isEmpty() ? null : unsettled.get(key);
     CompletionStage<Admission> admitted = owed == null ? store.admit(event, this)
         : owed.settle(store, key).thenCompose(v -> store.admit(event, this))
