@@ -7,8 +7,9 @@ import java.time.Duration;
 
 /**
  * The event store a server uses when none is configured, for stores that keep idempotency in
- * memory and want the same rules: each completed result is remembered for {@code retention}, at
- * most {@code maxEntries} of them (oldest forgotten first); nothing survives a restart.
+ * memory and want the same rules: each completed result is remembered for {@code retention}, the
+ * newest {@code maxEntries} at least (oldest forgotten first, and each of up to four threads that
+ * complete events keeps that many of its own); nothing survives a restart.
  */
 public final class InMemoryEventStores {
   private InMemoryEventStores() {

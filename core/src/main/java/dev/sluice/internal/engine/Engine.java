@@ -127,7 +127,8 @@ public final class Engine {
         retryScheduler, clock);
     this.storeDescription = store != null ? store.getClass().getSimpleName()
         : "in-memory (results kept " + TimeUnit.MILLISECONDS.toMinutes(
-            MEMORY_STORE_RETENTION_MILLIS) + " min, at most " + MEMORY_STORE_MAX_ENTRIES + ")";
+            MEMORY_STORE_RETENTION_MILLIS) + " min, the last " + MEMORY_STORE_MAX_ENTRIES
+            + " at least)";
 
     List<LaneSpec> lanes = new ArrayList<>();
     for (int i = 0; i < config.processors().size(); i++) {

@@ -39,8 +39,10 @@ import java.util.Arrays;
  * probe passes over such stale slots and a put reuses the first one on its way. When stale and
  * live slots together fill three quarters of the index, it is rebuilt from the live records.
  * (Removing the eldest's slot at once, as before, cost a cache miss in the ring and one in the
- * index for every event: 7 % of the server's CPU in a profile at peak.) Not thread-safe: the
- * store calls it under its lock.
+ * index for every event: 7 % of the server's CPU in a profile at peak.)
+ *
+ * <p>Not thread-safe: the store calls it under its lock, except for {@link ResultIndex#mayHold}
+ * on its {@link #index()}, which any thread may call.
  */
 final class CompletedResults {
   /** A body (key and result) larger than this is kept in an array of its own. */
@@ -85,10 +87,8 @@ final class CompletedResults {
   /** Per live record, as {@link #offsets}: its key's hash. */
   private final int[] hashes;
   private final int entryMask;
-  /** Per slot: the key's hash (high half, never 0) and the record's sequence number; 0 is empty. */
-  private long[] slots;
-  /** The index of the next rebuild, kept so that a rebuild allocates nothing. */
-  private long[] spare;
+  /** The index's slots, which other threads may probe without the lock. */
+  private final ResultIndex index;
   private final int mask;
   /** Slots in use, live or stale; at {@code rebuildAt} the index is rebuilt. */
   private int used;
@@ -108,8 +108,7 @@ final class CompletedResults {
         (long) maxEntries * (BODY + LARGE_BODY));
     this.ring = new byte[Math.min(INITIAL_RING, maxRing)];
     int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
-    this.slots = new long[capacity];
-    this.spare = new long[capacity];
+    this.index = new ResultIndex(capacity);
     this.mask = capacity - 1;
     // at least twice maxEntries slots: the live ones never fill three quarters of them
     this.rebuildAt = capacity / 4 * 3;
@@ -122,6 +121,16 @@ final class CompletedResults {
 
   int size() {
     return size;
+  }
+
+  /** The index's slots, for {@link ResultIndex#mayHold} from any thread. */
+  ResultIndex index() {
+    return index;
+  }
+
+  /** The hash by which {@code key} is indexed, for {@link ResultIndex#mayHold}. */
+  static int hash(EventKey key) {
+    return spread(key.hashCode());
   }
 
   /** The ring's size in bytes. */
@@ -173,10 +182,10 @@ final class CompletedResults {
     if (isLarge) {
       body = new byte[bodyLength];
       to = 0;
-      int index = (largeTail + largeCount) % large.length;
-      large[index] = body;
+      int largeAt = (largeTail + largeCount) % large.length;
+      large[largeAt] = body;
       largeCount++;
-      writeInt(ring, at + BODY, index);
+      writeInt(ring, at + BODY, largeAt);
     } else {
       body = ring;
       to = at + BODY;
@@ -290,6 +299,7 @@ final class CompletedResults {
     int hash = spread(key.hashCode());
     String source = key.source();
     String id = key.id();
+    long[] slots = index.slots;
     int slot = hash & mask;
     long entry;
     while ((entry = slots[slot]) != 0) {
@@ -309,6 +319,7 @@ final class CompletedResults {
    * else the first stale slot on its probe, else the empty slot that ends the probe.
    */
   private void index(int hash, String source, String id, long seq) {
+    long[] slots = index.slots;
     int slot = hash & mask;
     int reusable = -1;
     long entry;
@@ -320,16 +331,16 @@ final class CompletedResults {
         }
       } else if (hashOf(entry) == hash
           && sameKey(bodyArray(live), bodyOffset(live), source, id)) {
-        slots[slot] = slot(hash, seq);
+        index.set(slot, slot(hash, seq));
         return;
       }
       slot = (slot + 1) & mask;
     }
     if (reusable >= 0) {
-      slots[reusable] = slot(hash, seq);
+      index.set(reusable, slot(hash, seq));
       return;
     }
-    slots[slot] = slot(hash, seq);
+    index.set(slot, slot(hash, seq));
     used++;
     if (used >= rebuildAt || next - rebuiltAtPut >= MAX_PUTS_BETWEEN_REBUILDS) {
       rebuild();
@@ -338,10 +349,12 @@ final class CompletedResults {
 
   /** The index again from the live records, eldest first, so a newer record of a key wins. */
   private void rebuild() {
-    long[] fresh = spare;
+    index.beginRebuild();
+    long[] fresh = index.spare;
     Arrays.fill(fresh, 0);
-    spare = slots;
-    slots = fresh;
+    index.spare = index.slots;
+    index.slots = fresh;
+    long[] slots = fresh;
     used = 0;
     rebuiltAtPut = next;
     for (long seq = next - size; seq < next; seq++) {
@@ -359,6 +372,7 @@ final class CompletedResults {
       }
       slots[slot] = slot(hash, seq);
     }
+    index.endRebuild();
   }
 
   /** True when records {@code a} and {@code b} have the same key. */

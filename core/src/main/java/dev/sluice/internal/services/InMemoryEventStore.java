@@ -6,79 +6,103 @@ import dev.sluice.event.Result;
 import dev.sluice.spi.Admission;
 import dev.sluice.spi.DeadLetter;
 import dev.sluice.spi.EventStore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Idempotent results kept in memory for one server: completed results are remembered for a
- * retention period, up to a maximum number of entries (oldest forgotten first), so memory stays
- * bounded. Dead letters are kept up to a bound too. Nothing survives a restart.
+ * retention period, the newest {@code maxEntries} of them at least, so memory stays bounded.
+ * Dead letters are kept up to a bound too. Nothing survives a restart.
  *
  * <p>Events in progress are kept whole (for {@link #incomplete}), with the admitter that
- * admitted each ({@link #admit(Event, Object)}): a copy from the same admitter gets a stage that
- * completes when the first settles, so the engine needs no map of its own; a copy from another
- * admitter (another engine sharing this store in one process) hears IN_PROGRESS. Completed
- * results are kept encoded, as records in one byte array, in {@link CompletedResults}.
+ * admitted each ({@link #admit(Event, Object)}), in a concurrent map: admitting an event claims
+ * its key there, so of two copies admitted at once exactly one is new. A copy from the same
+ * admitter gets a stage that completes when the first settles, so the engine needs no map of its
+ * own; a copy from another admitter (another engine sharing this store in one process) hears
+ * IN_PROGRESS. Their number is bounded as well: past {@code maxEntries} the eldest are dropped,
+ * and the copies waiting on them told to retry.
  *
- * <p>A store of at least twice {@value #ENTRIES_PER_SEGMENT} entries is split by key into
- * segments of about that many (a power of two of them, at most {@value #MAX_SEGMENTS}), with a
- * lock each, so that transport threads admitting and
- * completing events at once rarely wait for each other (with one lock, two event loops spent
- * about 2 % of the server's CPU spinning on it). Each segment keeps its own newest share of the
- * entries, so the bound holds and the newest results overall are kept to within one segment's
- * share.
+ * <p>Completed results are kept encoded, as records in one byte array, in
+ * {@link CompletedResults}, one per <em>stripe</em>. A thread writes the results it completes
+ * into its own stripe (threads get stripes in turn, at most {@value #MAX_STRIPES}, and no more
+ * than the processors), so that in a server each transport thread mostly writes memory that no
+ * other core touches. Before, results were split by key: about half the time an event's segment
+ * had last been written by the other event loop, and moving its lock, map and ring between the
+ * cores cost about 1 µs per event, a fifth of the server's CPU. A thread asking for a key probes
+ * each stripe's index without a lock ({@link ResultIndex#mayHold}) and takes the stripe's lock
+ * only when the key may be there, which for a new event is almost never. Each stripe keeps its
+ * own newest {@code maxEntries} results, so the newest {@code maxEntries} overall are always
+ * kept, and at most that many per stripe.
  *
- * <p>The clock is read once per completed event (its time, and a scan for expired results at
- * most once a second), and on admission only when a result for the event is found, to check
- * that it is still within the retention.
+ * <p>A result is written to its stripe before its event leaves the in-progress map, so a copy
+ * admitted after that finds it: the map's removal and the copy's claim of the key order the two.
+ *
+ * <p>The clock is read once per completed event (its time, and a scan of the thread's stripe
+ * for expired results at most once a second), and on admission only when a result for the event
+ * is found, to check that it is still within the retention.
  */
 public final class InMemoryEventStore implements EventStore {
-  /** How often completed entries past their retention are looked for. */
+  /** How often completed entries past their retention are looked for, per stripe. */
   private static final long EXPIRY_SCAN_MILLIS = 1_000;
-  static final int ENTRIES_PER_SEGMENT = 2_048;
-  static final int MAX_SEGMENTS = 16;
+  /**
+   * At most this many stripes: every admission probes each one's index, and each may hold
+   * {@code maxEntries} results.
+   */
+  static final int MAX_STRIPES = 4;
+  /** How many admissions a stripe counts between two checks of the in-progress bound, at most. */
+  private static final int BOUND_CHECK_EVERY = 256;
 
   private final Clock clock;
   private final long retentionMillis;
   private final int maxEntries;
-  private final Segment[] segments;
-  private final int segmentShift;
+  private final int stripeCount;
+  private final int boundCheckEvery;
+  private final ConcurrentHashMap<EventKey, Running> inProgress;
+  /** The stripes made so far, in the order threads were given them; replaced when one is added. */
+  private volatile Stripe[] stripes = new Stripe[0];
+  /** Their indexes, in the same order: what other threads read, without a lock. */
+  private volatile ResultIndex[] indexes = new ResultIndex[0];
+  private final ThreadLocal<Stripe> home = new ThreadLocal<>();
+  private final AtomicInteger homesGiven = new AtomicInteger();
+  /** Set while one thread drops the eldest events in progress, so that only one does. */
+  private final AtomicBoolean dropping = new AtomicBoolean();
   private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
 
   public InMemoryEventStore(Clock clock, long retentionMillis, int maxEntries) {
+    this(clock, retentionMillis, maxEntries,
+        Math.min(MAX_STRIPES, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** With {@code stripes} stripes at most, whatever the processors: for tests. */
+  InMemoryEventStore(Clock clock, long retentionMillis, int maxEntries, int stripes) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("at least one entry, got " + maxEntries);
+    }
+    if (stripes < 1) {
+      throw new IllegalArgumentException("at least one stripe, got " + stripes);
     }
     this.clock = clock;
     this.retentionMillis = retentionMillis;
     this.maxEntries = maxEntries;
-    int count = Math.min(MAX_SEGMENTS, Integer.highestOneBit(
-        Math.max(1, maxEntries / ENTRIES_PER_SEGMENT)));
-    this.segments = new Segment[count];
-    for (int i = 0; i < count; i++) {
-      // the first segments take the remainder, so the shares add up to maxEntries
-      segments[i] = new Segment(maxEntries / count + (i < maxEntries % count ? 1 : 0));
-    }
-    this.segmentShift = 32 - Integer.numberOfTrailingZeros(count);
+    this.stripeCount = stripes;
+    this.boundCheckEvery = Math.max(1, Math.min(BOUND_CHECK_EVERY, maxEntries / 16));
+    this.inProgress = new ConcurrentHashMap<>(Math.min(maxEntries, 1 << 12));
   }
 
   @Override
   public boolean answersFromMemory() {
     return true;
-  }
-
-  /** The segment of {@code key}: from the hash's high bits, which the index does not use. */
-  private Segment segment(EventKey key) {
-    if (segments.length == 1) {
-      return segments[0];
-    }
-    return segments[(key.hashCode() * 0x9E3779B9) >>> segmentShift];
   }
 
   @Override
@@ -94,49 +118,65 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public CompletionStage<Admission> admit(Event event, Object admitter) {
     EventKey key = event.key();
-    Segment s = segment(key);
-    Running evicted;
-    synchronized (s) {
-      Running running = s.inProgress.get(key);
-      if (running != null) {
-        if (admitter == null || running.admitter != admitter) {
-          return CompletableFuture.completedFuture(Admission.inProgress());
-        }
-        if (running.settled == null) {
-          running.settled = new CompletableFuture<>();
-        }
-        // a view: a copy cannot complete what the other copies wait on
-        return CompletableFuture.completedFuture(
-            Admission.inProgressHere(running.settled.minimalCompletionStage()));
+    Stripe stripe = homeStripe();
+    Running mine = new Running(event, admitter, stripe, ++stripe.admissions);
+    Running running = inProgress.putIfAbsent(key, mine);
+    if (running != null) {
+      if (admitter == null || running.admitter != admitter) {
+        return CompletableFuture.completedFuture(Admission.inProgress());
       }
-      long storedAt = s.completed.storedAt(key);
-      if (storedAt >= 0 && clock.millis() - storedAt <= retentionMillis) {
-        return CompletableFuture.completedFuture(Admission.completed(s.completed.get(key)));
-      }
-      s.inProgress.put(key, new Running(event, admitter));
-      evicted = s.takeEvicted();
+      return CompletableFuture.completedFuture(Admission.inProgressHere(running.waitFor()));
     }
-    if (evicted != null) {
-      evicted.settle(null); // its waiters retry, and are admitted anew
+    // the key is claimed: a result stored before the claim is in a stripe now
+    Result stored = findCompleted(key);
+    if (stored != null) {
+      if (inProgress.remove(key, mine)) {
+        mine.settle(stored); // copies that found the claim meanwhile get the result too
+      }
+      return CompletableFuture.completedFuture(Admission.completed(stored));
+    }
+    if (stripe.admissions % boundCheckEvery == 0 && inProgress.size() > maxEntries
+        && dropping.compareAndSet(false, true)) {
+      try {
+        dropEldestInProgress();
+      } finally {
+        dropping.set(false);
+      }
     }
     return CompletableFuture.completedFuture(Admission.fresh());
   }
 
-  @Override
-  public CompletionStage<Void> complete(EventKey key, Result result) {
-    Segment s = segment(key);
-    Running running;
-    synchronized (s) {
-      running = s.inProgress.remove(key);
-      if (running != null) {
-        long now = clock.millis();
-        if (now - s.lastExpiryScan >= EXPIRY_SCAN_MILLIS) {
-          s.lastExpiryScan = now;
-          s.forgetExpired(now, retentionMillis);
+  /** The result stored for {@code key} in any stripe, within the retention, or null. */
+  private Result findCompleted(EventKey key) {
+    int hash = CompletedResults.hash(key);
+    ResultIndex[] asked = indexes;
+    for (int i = 0; i < asked.length; i++) {
+      if (asked[i].mayHold(hash)) {
+        Stripe s = stripes[i];
+        synchronized (s) {
+          long storedAt = s.completed.storedAt(key);
+          if (storedAt >= 0 && clock.millis() - storedAt <= retentionMillis) {
+            return s.completed.get(key);
+          }
         }
-        s.completed.put(key, result, now);
       }
     }
+    return null;
+  }
+
+  @Override
+  public CompletionStage<Void> complete(EventKey key, Result result) {
+    Stripe stripe = homeStripe();
+    synchronized (stripe) {
+      long now = clock.millis();
+      if (now - stripe.lastExpiryScan >= EXPIRY_SCAN_MILLIS) {
+        stripe.lastExpiryScan = now;
+        stripe.forgetExpired(now, retentionMillis);
+      }
+      stripe.completed.put(key, result, now);
+    }
+    // only now: a copy that claims the key after this finds the result above
+    Running running = inProgress.remove(key);
     if (running != null) {
       running.settle(result);
     }
@@ -145,15 +185,45 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public CompletionStage<Void> release(EventKey key) {
-    Segment s = segment(key);
-    Running running;
-    synchronized (s) {
-      running = s.inProgress.remove(key);
-    }
+    Running running = inProgress.remove(key);
     if (running != null) {
       running.settle(null);
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Drops the eldest events in progress, an eighth of the bound under it, telling the copies
+   * that wait on them to retry. Age is counted in admissions on the stripe of the thread that
+   * admitted each, close enough to their order for a bound that only guards against events
+   * never settled.
+   */
+  private void dropEldestInProgress() {
+    List<Running> eldestFirst = eldestInProgress();
+    int excess = eldestFirst.size() - (maxEntries - Math.max(1, maxEntries / 8));
+    for (Running r : eldestFirst.subList(0, Math.max(0, excess))) {
+      if (inProgress.remove(r.event.key(), r)) {
+        r.settle(null); // its waiters retry, and are admitted anew
+      }
+    }
+  }
+
+  /** The events in progress, eldest first by their stripes' counts of admissions. */
+  private List<Running> eldestInProgress() {
+    List<Running> running = new ArrayList<>(inProgress.values());
+    // each age read once: they grow while this sorts
+    long[] ages = new long[running.size()];
+    Integer[] order = new Integer[running.size()];
+    for (int i = 0; i < ages.length; i++) {
+      ages[i] = running.get(i).age();
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingLong((Integer i) -> ages[i]).reversed());
+    List<Running> sorted = new ArrayList<>(order.length);
+    for (Integer i : order) {
+      sorted.add(running.get(i));
+    }
+    return sorted;
   }
 
   @Override
@@ -173,72 +243,124 @@ public final class InMemoryEventStore implements EventStore {
     }
   }
 
+  /** Eldest first, by their stripes' counts of admissions. */
   @Override
   public List<Event> incomplete(int max) {
-    List<Event> out = new ArrayList<>();
-    for (Segment s : segments) {
-      synchronized (s) {
-        for (Running r : s.inProgress.values()) {
-          if (out.size() >= max) {
-            return out;
-          }
-          out.add(r.event);
-        }
-      }
+    List<Running> eldestFirst = eldestInProgress();
+    List<Event> out = new ArrayList<>(Math.min(max, eldestFirst.size()));
+    for (Running r : eldestFirst.subList(0, Math.min(max, eldestFirst.size()))) {
+      out.add(r.event);
     }
     return out;
   }
 
-  /** An event in progress: who admitted it, and the copies of it that wait, if any. */
-  private static final class Running {
-    final Event event;
-    final Object admitter;
-    /**
-     * Created, under the segment's lock, when a copy from the same admitter first waits. Read
-     * once the entry has left the map under that lock, so no copy can still create it.
-     */
-    CompletableFuture<Result> settled;
+  /** The calling thread's stripe: given at its first call, in turn. */
+  private Stripe homeStripe() {
+    Stripe stripe = home.get();
+    if (stripe == null) {
+      stripe = stripeNumber(Math.floorMod(homesGiven.getAndIncrement(), stripeCount));
+      home.set(stripe);
+    }
+    return stripe;
+  }
 
-    Running(Event event, Object admitter) {
-      this.event = event;
-      this.admitter = admitter;
+  /** Stripe {@code n}, made (with those before it) when no thread had it yet. */
+  private synchronized Stripe stripeNumber(int n) {
+    Stripe[] made = stripes;
+    if (n >= made.length) {
+      Stripe[] more = Arrays.copyOf(made, n + 1);
+      ResultIndex[] moreIndexes = Arrays.copyOf(indexes, n + 1);
+      for (int i = made.length; i <= n; i++) {
+        more[i] = new Stripe(maxEntries);
+        moreIndexes[i] = more[i].completed.index();
+      }
+      stripes = more;
+      indexes = moreIndexes; // after the stripes: whoever sees an index sees its stripe
+      made = more;
+    }
+    return made[n];
+  }
+
+  /** An event in progress: who admitted it, when, and the copies of it that wait, if any. */
+  private static final class Running {
+    private static final VarHandle STATE;
+    /** The state once settled: {@link #result} is then final. */
+    private static final Object SETTLED = new Object();
+
+    static {
+      try {
+        STATE = MethodHandles.lookup().findVarHandle(Running.class, "state", Object.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
 
-    /** Tells the waiting copies, outside the lock: the result, or null to retry. */
-    void settle(Result result) {
-      if (settled != null) {
-        settled.complete(result);
+    final Event event;
+    final Object admitter;
+    /** The admitting thread's stripe, and its count of admissions with this one. */
+    final Stripe stripe;
+    final long admission;
+    /** Null; then the future the waiting copies share, once one waits; then SETTLED. */
+    private volatile Object state;
+    /** The result it settled with, or null to retry; written before SETTLED. */
+    private Result result;
+
+    Running(Event event, Object admitter, Stripe stripe, long admission) {
+      this.event = event;
+      this.admitter = admitter;
+      this.stripe = stripe;
+      this.admission = admission;
+    }
+
+    long age() {
+      return stripe.admissions - admission;
+    }
+
+    /** For a copy: a stage that completes with the result, or null to retry. */
+    CompletionStage<Result> waitFor() {
+      while (true) {
+        Object s = state;
+        if (s == SETTLED) {
+          return CompletableFuture.completedStage(result);
+        }
+        if (s != null) {
+          // a view: a copy cannot complete what the other copies wait on
+          return waiting(s).minimalCompletionStage();
+        }
+        CompletableFuture<Result> waited = new CompletableFuture<>();
+        if (STATE.compareAndSet(this, null, waited)) {
+          return waited.minimalCompletionStage();
+        }
       }
+    }
+
+    /**
+     * Tells the waiting copies: the result, or null to retry. Called once, by whoever took the
+     * entry out of the in-progress map.
+     */
+    void settle(Result settledWith) {
+      this.result = settledWith;
+      Object before = STATE.getAndSet(this, SETTLED);
+      if (before != null) {
+        waiting(before).complete(settledWith);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Result> waiting(Object state) {
+      return (CompletableFuture<Result>) state;
     }
   }
 
-  /** One share of the entries, under its own lock. */
-  private static final class Segment {
-    /** Events admitted and not yet completed or released, eldest first; bounded as well. */
-    final LinkedHashMap<EventKey, Running> inProgress;
+  /** The results one thread (or a few) completed, under the stripe's lock. */
+  private static final class Stripe {
     final CompletedResults completed;
     long lastExpiryScan;
-    /** The in-progress entry the last put pushed out, for its waiters to be told. */
-    private Running evicted;
+    /** Admissions by the threads of this stripe; racy when it has several, which is harmless. */
+    long admissions;
 
-    Segment(int entries) {
-      this.inProgress = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<EventKey, Running> eldest) {
-          if (size() > entries) {
-            evicted = eldest.getValue();
-            return true;
-          }
-          return false;
-        }
-      };
+    Stripe(int entries) {
       this.completed = new CompletedResults(entries);
-    }
-
-    Running takeEvicted() {
-      Running taken = evicted;
-      evicted = null;
-      return taken;
     }
 
     /** Forgets completed results past their retention, eldest first. */

@@ -117,31 +117,171 @@ class InMemoryEventStoreTest {
   }
 
   @Test
-  void aLargeStoreSplitByKeyKeepsItsBoundAndTheNewestResults() {
-    int max = 8 * InMemoryEventStore.ENTRIES_PER_SEGMENT;
-    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, max);
-    int events = max + max / 2;
-    for (int i = 0; i < events; i++) {
-      Event e = event("e-" + i);
-      admit(store, e);
-      store.complete(e.key(), Result.ok(e.id()));
-    }
+  void eachThreadsStripeKeepsItsNewestResultsUpToTheBoundAndAnyThreadFindsThem()
+      throws Exception {
+    int max = 1_000;
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, max, 2);
+    int each = max + max / 2;
+    // two threads, so two stripes: each completes its own events
+    runInThreads(2, t -> {
+      for (int i = 0; i < each; i++) {
+        Event e = event(t + "-" + i);
+        assertThat(admit(store, e).kind()).isEqualTo(Admission.Kind.NEW);
+        store.complete(e.key(), Result.ok(e.id()));
+      }
+    });
 
-    int remembered = 0;
-    for (int i = 0; i < events; i++) {
-      Admission a = admit(store, event("e-" + i));
-      if (a.kind() == Admission.Kind.COMPLETED) {
-        remembered++;
-        assertThat(a.result().orElseThrow().eventId()).isEqualTo("e-" + i);
-      } else {
-        store.release(new EventKey("/orders", "e-" + i));
+    // this thread has a stripe of its own (or shares one): it finds both threads' results
+    for (int t = 0; t < 2; t++) {
+      for (int i = 0; i < each; i++) {
+        Admission a = admit(store, event(t + "-" + i));
+        if (i < each - max) {
+          assertThat(a.kind()).as("forgotten: %d-%d", t, i).isEqualTo(Admission.Kind.NEW);
+          store.release(new EventKey("/orders", t + "-" + i));
+        } else {
+          assertThat(a.kind()).as("%d-%d", t, i).isEqualTo(Admission.Kind.COMPLETED);
+          assertThat(a.result().orElseThrow().eventId()).isEqualTo(t + "-" + i);
+        }
       }
     }
-    assertThat(remembered).as("every segment full, none over its share").isEqualTo(max);
-    for (int i = events - max / 2; i < events; i++) {
-      assertThat(admit(store, event("e-" + i)).kind()).as("e-" + i)
-          .isEqualTo(Admission.Kind.COMPLETED);
+  }
+
+  @Test
+  void ofCopiesAdmittedAtOnceByTwoThreadsExactlyOneIsNew() throws Exception {
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 100_000, 2);
+    int events = 20_000;
+    int[][] kinds = new int[2][events];
+    // both threads admit the same events in the same order, in step (neither starts an event
+    // before the other is done with the one before); the one that gets NEW completes it at once,
+    // so the other's copy meets it in progress, or completed, or (wrongly) not at all
+    java.util.concurrent.atomic.AtomicIntegerArray done =
+        new java.util.concurrent.atomic.AtomicIntegerArray(new int[] {-1, -1});
+    runInThreads(2, t -> {
+      for (int i = 0; i < events; i++) {
+        while (done.get(1 - t) < i - 1) {
+          Thread.onSpinWait();
+        }
+        Event e = event("same-" + i);
+        Admission a = admit(store, e);
+        kinds[t][i] = a.kind().ordinal();
+        if (a.kind() == Admission.Kind.NEW) {
+          store.complete(e.key(), Result.ok(e.id(), "by " + t, "text/plain"));
+        } else if (a.kind() == Admission.Kind.COMPLETED) {
+          assertThat(a.result().orElseThrow().eventId()).isEqualTo(e.id());
+        }
+        done.set(t, i);
+      }
+    });
+
+    int news = 0;
+    for (int i = 0; i < events; i++) {
+      int fresh = (kinds[0][i] == Admission.Kind.NEW.ordinal() ? 1 : 0)
+          + (kinds[1][i] == Admission.Kind.NEW.ordinal() ? 1 : 0);
+      assertThat(fresh).as("copies of same-%d admitted as new", i).isEqualTo(1);
+      news += fresh;
     }
+    assertThat(news).isEqualTo(events);
+  }
+
+  @Test
+  void aRepeatFindsItsResultWhileTheStripeThatHoldsItKeepsWritingAndRebuildingItsIndex()
+      throws Exception {
+    int max = 2_000;
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, max, 2);
+    java.util.concurrent.atomic.AtomicInteger completedUpTo = new java.util.concurrent.atomic
+        .AtomicInteger(-1);
+    int total = 200_000; // the writer's index is rebuilt about every 2 000 puts
+    java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic
+        .AtomicInteger();
+    runInThreads(2, t -> {
+      if (t == 0) {
+        for (int i = 0; i < total; i++) {
+          Event e = event("w-" + i);
+          admit(store, e);
+          store.complete(e.key(), Result.ok(e.id(), "#" + i, "text/plain"));
+          completedUpTo.set(i);
+        }
+      } else {
+        Random random = new Random(3);
+        while (completedUpTo.get() < total - 1) {
+          int upTo = completedUpTo.get();
+          if (upTo < 0) {
+            continue;
+          }
+          // one of the writer's newest half window
+          int i = Math.max(0, upTo - random.nextInt(max / 2));
+          Admission a = admit(store, event("w-" + i));
+          if (a.kind() == Admission.Kind.NEW && completedUpTo.get() - i >= max) {
+            // this thread was held up while the writer went a whole window further
+            store.release(new EventKey("/orders", "w-" + i));
+            continue;
+          }
+          assertThat(a.kind()).as("w-%d, completed up to w-%d", i, upTo)
+              .isEqualTo(Admission.Kind.COMPLETED);
+          assertThat(a.result().orElseThrow().dataAsString()).isEqualTo("#" + i);
+          checked.incrementAndGet();
+        }
+      }
+    });
+    assertThat(checked.get()).as("repeats looked up while the writer wrote").isPositive();
+  }
+
+  @Test
+  void eventsInProgressAreListedEldestFirst() {
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 100, 1);
+    Event first = event("first");
+    Event second = event("second");
+    Event third = event("third");
+    for (Event e : new Event[] {first, second, third}) {
+      admit(store, e);
+    }
+    store.complete(second.key(), Result.ok(second.id()));
+
+    assertThat(store.incomplete(10)).containsExactly(first, third);
+    assertThat(store.incomplete(1)).containsExactly(first);
+  }
+
+  @Test
+  void anIndexProbedWithoutTheLockSaysMaybeForEveryKeyItHoldsAndNoForAlmostAllOthers() {
+    CompletedResults table = new CompletedResults(1_000);
+    for (int i = 0; i < 5_000; i++) {
+      table.put(new EventKey("/s", "held-" + i), Result.ok("held-" + i), i);
+    }
+    ResultIndex index = table.index();
+    for (int i = 4_000; i < 5_000; i++) {
+      assertThat(index.mayHold(CompletedResults.hash(new EventKey("/s", "held-" + i))))
+          .as("held-%d", i).isTrue();
+    }
+    int maybe = 0;
+    for (int i = 0; i < 10_000; i++) {
+      if (index.mayHold(CompletedResults.hash(new EventKey("/s", "never-" + i)))) {
+        maybe++;
+      }
+    }
+    assertThat(maybe).as("keys never put that the probe could not rule out").isLessThan(10);
+  }
+
+  @Test
+  void pastTheBoundTheEldestEventsInProgressAreDroppedAndTheirCopiesToldToRetry() {
+    int max = 64;
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, max, 1);
+    Object engine = new Object();
+    Event eldest = event("in-progress-0");
+    assertThat(store.admit(eldest, engine).toCompletableFuture().join().kind())
+        .isEqualTo(Admission.Kind.NEW);
+    CompletableFuture<Result> copy = store.admit(eldest, engine).toCompletableFuture().join()
+        .settled().orElseThrow().toCompletableFuture();
+    for (int i = 1; i < 10 * max; i++) {
+      assertThat(admit(store, event("in-progress-" + i)).kind()).isEqualTo(Admission.Kind.NEW);
+      assertThat(store.incomplete(Integer.MAX_VALUE).size()).as("after %d admissions", i + 1)
+          .isLessThanOrEqualTo(max + max / 16);
+    }
+
+    assertThat(copy).as("dropped: null, to retry").isCompletedWithValue(null);
+    assertThat(store.admit(eldest, engine).toCompletableFuture().join().kind())
+        .isEqualTo(Admission.Kind.NEW);
+    Event newest = event("in-progress-" + (10 * max - 1));
+    assertThat(admit(store, newest).kind()).isEqualTo(Admission.Kind.IN_PROGRESS);
   }
 
   @Test
@@ -267,5 +407,30 @@ class InMemoryEventStoreTest {
     }
     assertThat(table.size()).isEqualTo(max);
     assertThat(table.eldestMillis()).isEqualTo(total - max);
+  }
+
+  /** Runs {@code body} with 0 to {@code threads - 1} on as many threads, at once; rethrows. */
+  private static void runInThreads(int threads, java.util.function.IntConsumer body)
+      throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+        .newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int n = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          body.accept(n);
+          return null;
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -13,13 +13,13 @@ public enum Durability {
    */
   LOG,
   /**
-   * Nothing of the event in the database: repeats are answered from this server's memory (the
-   * last {@value dev.sluice.store.jdbc.Durability#MEMORY_ENTRIES} results, for at most
+   * Nothing of the event in the database: repeats are answered from this server's memory (at
+   * least the last {@value dev.sluice.store.jdbc.Durability#MEMORY_ENTRIES} results, for at most
    * {@code store.retention}), dead letters still go to the database. The fastest setting, for
    * processors that need neither recovery nor idempotency across restarts and servers.
    */
   MEMORY;
 
-  /** How many results {@link #MEMORY} remembers. */
+  /** How many results {@link #MEMORY} remembers at least (and at most per transport thread). */
   public static final int MEMORY_ENTRIES = 100_000;
 }
