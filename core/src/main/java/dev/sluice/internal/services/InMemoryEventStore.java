@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Idempotent results kept in memory for one server: completed results are remembered for a
@@ -75,6 +76,11 @@ public final class InMemoryEventStore implements EventStore {
   private volatile ResultIndex[] indexes = new ResultIndex[0];
   private final ThreadLocal<Stripe> home = new ThreadLocal<>();
   private final AtomicInteger homesGiven = new AtomicInteger();
+  /**
+   * The order of admissions, coarsely: each stripe moves it on once every
+   * {@code boundCheckEvery} of its admissions, so it is written rarely and read cheaply by all.
+   */
+  private final AtomicLong admissionOrder = new AtomicLong();
   /** Set while one thread drops the eldest events in progress, so that only one does. */
   private final AtomicBoolean dropping = new AtomicBoolean();
   private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
@@ -119,13 +125,16 @@ public final class InMemoryEventStore implements EventStore {
   public CompletionStage<Admission> admit(Event event, Object admitter) {
     EventKey key = event.key();
     Stripe stripe = homeStripe();
-    Running mine = new Running(event, admitter, stripe, ++stripe.admissions);
+    Running mine = new Running(event, admitter, admissionOrder.get());
     Running running = inProgress.putIfAbsent(key, mine);
     if (running != null) {
-      if (admitter == null || running.admitter != admitter) {
-        return CompletableFuture.completedFuture(Admission.inProgress());
+      if (admitter != null && running.admitter == admitter) {
+        return CompletableFuture.completedFuture(Admission.inProgressHere(running.waitFor()));
       }
-      return CompletableFuture.completedFuture(Admission.inProgressHere(running.waitFor()));
+      // the claim may be a copy's that is only looking the result up
+      Result stored = findCompleted(key);
+      return CompletableFuture.completedFuture(
+          stored != null ? Admission.completed(stored) : Admission.inProgress());
     }
     // the key is claimed: a result stored before the claim is in a stripe now
     Result stored = findCompleted(key);
@@ -135,18 +144,24 @@ public final class InMemoryEventStore implements EventStore {
       }
       return CompletableFuture.completedFuture(Admission.completed(stored));
     }
-    if (stripe.admissions % boundCheckEvery == 0 && inProgress.size() > maxEntries
-        && dropping.compareAndSet(false, true)) {
-      try {
-        dropEldestInProgress();
-      } finally {
-        dropping.set(false);
+    if (++stripe.admissions % boundCheckEvery == 0) {
+      admissionOrder.incrementAndGet();
+      if (inProgress.size() > maxEntries && dropping.compareAndSet(false, true)) {
+        try {
+          dropEldestInProgress(mine);
+        } finally {
+          dropping.set(false);
+        }
       }
     }
     return CompletableFuture.completedFuture(Admission.fresh());
   }
 
-  /** The result stored for {@code key} in any stripe, within the retention, or null. */
+  /**
+   * The result stored for {@code key} in any stripe, within the retention, or null. (Should two
+   * stripes hold one, after its event was dropped from the in-progress map and processed again,
+   * the first stripe's is answered: both are results of the event.)
+   */
   private Result findCompleted(EventKey key) {
     int hash = CompletedResults.hash(key);
     ResultIndex[] asked = indexes;
@@ -166,6 +181,10 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public CompletionStage<Void> complete(EventKey key, Result result) {
+    Running running = inProgress.get(key);
+    if (running == null) {
+      return CompletableFuture.completedFuture(null); // dropped: its copies were told to retry
+    }
     Stripe stripe = homeStripe();
     synchronized (stripe) {
       long now = clock.millis();
@@ -176,8 +195,7 @@ public final class InMemoryEventStore implements EventStore {
       stripe.completed.put(key, result, now);
     }
     // only now: a copy that claims the key after this finds the result above
-    Running running = inProgress.remove(key);
-    if (running != null) {
+    if (inProgress.remove(key, running)) {
       running.settle(result);
     }
     return CompletableFuture.completedFuture(null);
@@ -193,37 +211,33 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   /**
-   * Drops the eldest events in progress, an eighth of the bound under it, telling the copies
-   * that wait on them to retry. Age is counted in admissions on the stripe of the thread that
-   * admitted each, close enough to their order for a bound that only guards against events
-   * never settled.
+   * Drops the eldest events in progress, an eighth of the bound under it (but never the one just
+   * admitted), telling the copies that wait on them to retry. The bound only guards against
+   * events never settled: the dispatcher's own limits keep far fewer in progress.
    */
-  private void dropEldestInProgress() {
+  private void dropEldestInProgress(Running justAdmitted) {
     List<Running> eldestFirst = eldestInProgress();
-    int excess = eldestFirst.size() - (maxEntries - Math.max(1, maxEntries / 8));
-    for (Running r : eldestFirst.subList(0, Math.max(0, excess))) {
-      if (inProgress.remove(r.event.key(), r)) {
+    int keep = Math.max(1, maxEntries - Math.max(1, maxEntries / 8));
+    int excess = eldestFirst.size() - keep;
+    for (Running r : eldestFirst) {
+      if (excess <= 0) {
+        break;
+      }
+      if (r != justAdmitted && inProgress.remove(r.event.key(), r)) {
         r.settle(null); // its waiters retry, and are admitted anew
+        excess--;
       }
     }
   }
 
-  /** The events in progress, eldest first by their stripes' counts of admissions. */
+  /**
+   * The events in progress, eldest first: in the order of their admissions, to within the few
+   * hundred that one tick of {@link #admissionOrder} spans.
+   */
   private List<Running> eldestInProgress() {
     List<Running> running = new ArrayList<>(inProgress.values());
-    // each age read once: they grow while this sorts
-    long[] ages = new long[running.size()];
-    Integer[] order = new Integer[running.size()];
-    for (int i = 0; i < ages.length; i++) {
-      ages[i] = running.get(i).age();
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingLong((Integer i) -> ages[i]).reversed());
-    List<Running> sorted = new ArrayList<>(order.length);
-    for (Integer i : order) {
-      sorted.add(running.get(i));
-    }
-    return sorted;
+    running.sort(Comparator.comparingLong(r -> r.order));
+    return running;
   }
 
   @Override
@@ -243,7 +257,7 @@ public final class InMemoryEventStore implements EventStore {
     }
   }
 
-  /** Eldest first, by their stripes' counts of admissions. */
+  /** Eldest first, to within a few hundred admissions. */
   @Override
   public List<Event> incomplete(int max) {
     List<Running> eldestFirst = eldestInProgress();
@@ -297,23 +311,17 @@ public final class InMemoryEventStore implements EventStore {
 
     final Event event;
     final Object admitter;
-    /** The admitting thread's stripe, and its count of admissions with this one. */
-    final Stripe stripe;
-    final long admission;
+    /** When it was admitted, in ticks of the store's {@code admissionOrder}. */
+    final long order;
     /** Null; then the future the waiting copies share, once one waits; then SETTLED. */
     private volatile Object state;
     /** The result it settled with, or null to retry; written before SETTLED. */
     private Result result;
 
-    Running(Event event, Object admitter, Stripe stripe, long admission) {
+    Running(Event event, Object admitter, long order) {
       this.event = event;
       this.admitter = admitter;
-      this.stripe = stripe;
-      this.admission = admission;
-    }
-
-    long age() {
-      return stripe.admissions - admission;
+      this.order = order;
     }
 
     /** For a copy: a stage that completes with the result, or null to retry. */
@@ -356,7 +364,10 @@ public final class InMemoryEventStore implements EventStore {
   private static final class Stripe {
     final CompletedResults completed;
     long lastExpiryScan;
-    /** Admissions by the threads of this stripe; racy when it has several, which is harmless. */
+    /**
+     * Admissions by the threads of this stripe, for when to check the bound; racy when it has
+     * several threads, which is harmless.
+     */
     long admissions;
 
     Stripe(int entries) {

@@ -10,9 +10,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Why: the owner (one transport thread, mostly) writes its ring and counters at every event.
  * A thread that read or locked them would pull those cache lines to its core and back, at about
- * 100 to 200 ns a transfer. This object is padded on both sides and written only when the index
- * is rebuilt, so an asking thread reads lines that stay in its cache, and then the one line of
- * slots that its key hashes to.
+ * 100 to 200 ns a transfer. This object is padded on both sides and its fields are written only
+ * when the index is rebuilt, so an asking thread reads lines that stay in its cache, and then
+ * the one line of slots that its key hashes to (the owner writes one such line, at random, per
+ * put).
  *
  * <p>(A Bloom filter of a byte per entry, asked instead, cost more: small enough to stay in the
  * owner's cache, its lines were mostly modified there, and each question moved one.)
@@ -84,9 +85,13 @@ abstract class ResultIndexFields extends ResultIndexPadding {
     SLOT.setOpaque(slots, slot, value);
   }
 
-  /** Before the arrays are swapped and refilled: probes that overlap will answer "maybe". */
+  /**
+   * Before the arrays are swapped and refilled: probes that overlap will answer "maybe". The
+   * rebuild's writes are plain: a volatile read-modify-write orders them after it, as in
+   * {@link java.util.concurrent.locks.StampedLock}'s write lock.
+   */
   final void beginRebuild() {
-    VERSION.getAndAdd(this, 1); // a full fence: no write of the rebuild moves before it
+    VERSION.getAndAdd(this, 1);
   }
 
   final void endRebuild() {
