@@ -11,8 +11,8 @@ import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,14 +31,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * its key there, so of two copies admitted at once exactly one is new. A copy from the same
  * admitter gets a stage that completes when the first settles, so the engine needs no map of its
  * own; a copy from another admitter (another engine sharing this store in one process) hears
- * IN_PROGRESS. Their number is bounded as well: past {@code maxEntries} the eldest are dropped,
- * and the copies waiting on them told to retry.
+ * IN_PROGRESS, or gets the result when the claim it met was only another copy's looking it up.
+ * Their number is bounded as well: past {@code maxEntries} the eldest are dropped, and the
+ * copies waiting on them told to retry.
  *
  * <p>Completed results are kept encoded, as records in one byte array, in
  * {@link CompletedResults}, one per <em>stripe</em>. A thread writes the results it completes
  * into its own stripe (threads get stripes in turn, at most {@value #MAX_STRIPES}, and no more
  * than the processors), so that in a server each transport thread mostly writes memory that no
- * other core touches. Before, results were split by key: about half the time an event's segment
+ * other core touches. (With processors on workers, the worker threads complete events and
+ * share the stripes in turn with the transport threads.) Before, results were split by key: about half the time an event's segment
  * had last been written by the other event loop, and moving its lock, map and ring between the
  * cores cost about 1 µs per event, a fifth of the server's CPU. A thread asking for a key probes
  * each stripe's index without a lock ({@link ResultIndex#mayHold}) and takes the stripe's lock
@@ -125,7 +127,8 @@ public final class InMemoryEventStore implements EventStore {
   public CompletionStage<Admission> admit(Event event, Object admitter) {
     EventKey key = event.key();
     Stripe stripe = homeStripe();
-    Running mine = new Running(event, admitter, admissionOrder.get());
+    long seq = ++stripe.admissions;
+    Running mine = new Running(event, admitter, admissionOrder.get(), seq);
     Running running = inProgress.putIfAbsent(key, mine);
     if (running != null) {
       if (admitter != null && running.admitter == admitter) {
@@ -144,7 +147,7 @@ public final class InMemoryEventStore implements EventStore {
       }
       return CompletableFuture.completedFuture(Admission.completed(stored));
     }
-    if (++stripe.admissions % boundCheckEvery == 0) {
+    if (seq % boundCheckEvery == 0) {
       admissionOrder.incrementAndGet();
       if (inProgress.size() > maxEntries && dropping.compareAndSet(false, true)) {
         try {
@@ -179,12 +182,14 @@ public final class InMemoryEventStore implements EventStore {
     return null;
   }
 
+  /**
+   * Stores the result, then settles the claim on its key. Stored even when the event was dropped
+   * from the in-progress map meanwhile: it is still the event's result, for its next copy.
+   * Completion goes by key, as the SPI's does: should the event have been dropped and admitted
+   * anew, this settles the newer claim too.
+   */
   @Override
   public CompletionStage<Void> complete(EventKey key, Result result) {
-    Running running = inProgress.get(key);
-    if (running == null) {
-      return CompletableFuture.completedFuture(null); // dropped: its copies were told to retry
-    }
     Stripe stripe = homeStripe();
     synchronized (stripe) {
       long now = clock.millis();
@@ -195,7 +200,8 @@ public final class InMemoryEventStore implements EventStore {
       stripe.completed.put(key, result, now);
     }
     // only now: a copy that claims the key after this finds the result above
-    if (inProgress.remove(key, running)) {
+    Running running = inProgress.remove(key);
+    if (running != null) {
       running.settle(result);
     }
     return CompletableFuture.completedFuture(null);
@@ -212,8 +218,9 @@ public final class InMemoryEventStore implements EventStore {
 
   /**
    * Drops the eldest events in progress, an eighth of the bound under it (but never the one just
-   * admitted), telling the copies that wait on them to retry. The bound only guards against
-   * events never settled: the dispatcher's own limits keep far fewer in progress.
+   * admitted), telling the copies that wait on them to retry. The bound keeps memory in check
+   * when events are never settled; a dropped event that is still running loses its protection
+   * from copies (a copy admitted then runs too), though its result is still stored.
    */
   private void dropEldestInProgress(Running justAdmitted) {
     List<Running> eldestFirst = eldestInProgress();
@@ -231,12 +238,13 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   /**
-   * The events in progress, eldest first: in the order of their admissions, to within the few
-   * hundred that one tick of {@link #admissionOrder} spans.
+   * The events in progress, eldest first: in the order of their admissions, exactly for one
+   * stripe's, and across stripes to within the few hundred that one tick of
+   * {@link #admissionOrder} spans.
    */
   private List<Running> eldestInProgress() {
     List<Running> running = new ArrayList<>(inProgress.values());
-    running.sort(Comparator.comparingLong(r -> r.order));
+    running.sort(Comparator.<Running>comparingLong(r -> r.order).thenComparingLong(r -> r.seq));
     return running;
   }
 
@@ -313,15 +321,18 @@ public final class InMemoryEventStore implements EventStore {
     final Object admitter;
     /** When it was admitted, in ticks of the store's {@code admissionOrder}. */
     final long order;
+    /** When it was admitted, in its stripe's count of admissions. */
+    final long seq;
     /** Null; then the future the waiting copies share, once one waits; then SETTLED. */
     private volatile Object state;
     /** The result it settled with, or null to retry; written before SETTLED. */
     private Result result;
 
-    Running(Event event, Object admitter, long order) {
+    Running(Event event, Object admitter, long order, long seq) {
       this.event = event;
       this.admitter = admitter;
       this.order = order;
+      this.seq = seq;
     }
 
     /** For a copy: a stage that completes with the result, or null to retry. */
@@ -365,8 +376,9 @@ public final class InMemoryEventStore implements EventStore {
     final CompletedResults completed;
     long lastExpiryScan;
     /**
-     * Admissions by the threads of this stripe, for when to check the bound; racy when it has
-     * several threads, which is harmless.
+     * Admissions by the threads of this stripe (copies too), which order its events in progress
+     * and say when to check the bound; racy when it has several threads, which only blurs the
+     * order among theirs.
      */
     long admissions;
 

@@ -238,6 +238,9 @@ class InMemoryEventStoreTest {
       } else {
         Random random = new Random(3);
         while (completedUpTo.get() < total - 1) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted: the writer failed");
+          }
           int upTo = completedUpTo.get();
           if (upTo < 0) {
             continue;
@@ -274,6 +277,17 @@ class InMemoryEventStoreTest {
 
     assertThat(store.incomplete(10)).containsExactly(first, third);
     assertThat(store.incomplete(1)).containsExactly(first);
+  }
+
+  @Test
+  void aBoundOfOneKeepsTheEventJustAdmitted() {
+    InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 1, 1);
+    admit(store, event("one"));
+    Event two = event("two");
+    assertThat(admit(store, two).kind()).isEqualTo(Admission.Kind.NEW);
+
+    assertThat(store.incomplete(10)).containsExactly(two);
+    assertThat(admit(store, two).kind()).as("still claimed").isEqualTo(Admission.Kind.IN_PROGRESS);
   }
 
   @Test
@@ -345,8 +359,11 @@ class InMemoryEventStoreTest {
     }
 
     assertThat(copy).as("dropped: null, to retry").isCompletedWithValue(null);
-    assertThat(store.admit(eldest, engine).toCompletableFuture().join().kind())
-        .isEqualTo(Admission.Kind.NEW);
+    // its processing finishes after all: the result is kept for its next copy
+    store.complete(eldest.key(), Result.ok(eldest.id(), "late", "text/plain"));
+    Admission again = store.admit(eldest, engine).toCompletableFuture().join();
+    assertThat(again.kind()).isEqualTo(Admission.Kind.COMPLETED);
+    assertThat(again.result().orElseThrow().dataAsString()).isEqualTo("late");
     Event newest = event("in-progress-" + (10 * max - 1));
     assertThat(admit(store, newest).kind()).isEqualTo(Admission.Kind.IN_PROGRESS);
   }

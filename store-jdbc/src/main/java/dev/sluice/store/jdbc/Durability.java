@@ -20,6 +20,6 @@ public enum Durability {
    */
   MEMORY;
 
-  /** How many results {@link #MEMORY} remembers at least (and at most per transport thread). */
+  /** How many results {@link #MEMORY} remembers at least (and at most per stripe, up to four). */
   public static final int MEMORY_ENTRIES = 100_000;
 }
