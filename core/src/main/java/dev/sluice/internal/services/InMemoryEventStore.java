@@ -268,12 +268,7 @@ public final class InMemoryEventStore implements EventStore {
   /** Eldest first, to within a few hundred admissions. */
   @Override
   public List<Event> incomplete(int max) {
-    List<Running> eldestFirst = eldestInProgress();
-    List<Event> out = new ArrayList<>(Math.min(max, eldestFirst.size()));
-    for (Running r : eldestFirst.subList(0, Math.min(max, eldestFirst.size()))) {
-      out.add(r.event);
-    }
-    return out;
+    return eldestInProgress().stream().limit(max).map(r -> r.event).toList();
   }
 
   /** The calling thread's stripe: given at its first call, in turn. */

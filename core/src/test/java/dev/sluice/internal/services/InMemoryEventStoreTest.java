@@ -15,6 +15,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class InMemoryEventStoreTest {
@@ -154,8 +169,8 @@ class InMemoryEventStoreTest {
     // both threads admit the same events in the same order, in step (neither starts an event
     // before the other is done with the one before); the one that gets NEW completes it at once,
     // so the other's copy meets it in progress, or completed, or (wrongly) not at all
-    java.util.concurrent.atomic.AtomicIntegerArray done =
-        new java.util.concurrent.atomic.AtomicIntegerArray(new int[] {-1, -1});
+    AtomicIntegerArray done =
+        new AtomicIntegerArray(new int[] {-1, -1});
     runInThreads(2, t -> {
       for (int i = 0; i < events; i++) {
         int before = i - 1;
@@ -187,8 +202,8 @@ class InMemoryEventStoreTest {
     InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 100_000, 2);
     Object engine = new Object();
     int events = 20_000;
-    java.util.concurrent.atomic.AtomicIntegerArray done =
-        new java.util.concurrent.atomic.AtomicIntegerArray(new int[] {-1, -1});
+    AtomicIntegerArray done =
+        new AtomicIntegerArray(new int[] {-1, -1});
     // thread 0 processes each event, then both threads send a copy of it at once: one from the
     // same engine, one from another (a copy's claim, while it looks the result up, must not
     // make the other copy hear IN_PROGRESS)
@@ -222,11 +237,9 @@ class InMemoryEventStoreTest {
       throws Exception {
     int max = 2_000;
     InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, max, 2);
-    java.util.concurrent.atomic.AtomicInteger completedUpTo = new java.util.concurrent.atomic
-        .AtomicInteger(-1);
+    AtomicInteger completedUpTo = new AtomicInteger(-1);
     int total = 200_000; // the writer's index is rebuilt about every 2 000 puts
-    java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic
-        .AtomicInteger();
+    AtomicInteger checked = new AtomicInteger();
     runInThreads(2, t -> {
       if (t == 0) {
         for (int i = 0; i < total; i++) {
@@ -296,10 +309,9 @@ class InMemoryEventStoreTest {
     InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, max, 2);
     Object engine = new Object();
     Event eldest = event("quiet-thread's");
-    java.util.concurrent.atomic.AtomicReference<CompletableFuture<Result>> copy =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean admitted = new java.util.concurrent.atomic
-        .AtomicBoolean();
+    AtomicReference<CompletableFuture<Result>> copy =
+        new AtomicReference<>();
+    AtomicBoolean admitted = new AtomicBoolean();
     // thread 0 admits one event and nothing more; thread 1 then admits many (its own stripe)
     runInThreads(2, t -> {
       if (t == 0) {
@@ -372,26 +384,13 @@ class InMemoryEventStoreTest {
   void threadsAdmittingAndCompletingAtOnceEachGetTheirOwnResults() throws Exception {
     InMemoryEventStore store = new InMemoryEventStore(clock, 60_000, 100_000);
     int perThread = 20_000;
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
-        .newFixedThreadPool(4);
-    try {
-      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        String prefix = "t" + t + "-";
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            Event e = event(prefix + i);
-            assertThat(admit(store, e).kind()).isEqualTo(Admission.Kind.NEW);
-            store.complete(e.key(), Result.ok(e.id()));
-          }
-        }));
+    runInThreads(4, t -> {
+      for (int i = 0; i < perThread; i++) {
+        Event e = event("t" + t + "-" + i);
+        assertThat(admit(store, e).kind()).isEqualTo(Admission.Kind.NEW);
+        store.complete(e.key(), Result.ok(e.id()));
       }
-      for (java.util.concurrent.Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     for (int t = 0; t < 4; t++) {
       for (int i = 0; i < perThread; i += 97) {
         Admission a = admit(store, event("t" + t + "-" + i));
@@ -466,7 +465,7 @@ class InMemoryEventStoreTest {
   }
 
   private static void assertHoldsTheNewest(int max, int total,
-      java.util.function.IntUnaryOperator dataSize) {
+      IntUnaryOperator dataSize) {
     CompletedResults table = new CompletedResults(max);
     Result[] results = new Result[total];
     for (int n = 0; n < total; n++) {
@@ -497,14 +496,14 @@ class InMemoryEventStoreTest {
    * Runs {@code body} with 0 to {@code threads - 1} on as many threads, at once; rethrows the
    * first failure as soon as it happens, and stops the other threads.
    */
-  private static void runInThreads(int threads, java.util.function.IntConsumer body)
+  private static void runInThreads(int threads, IntConsumer body)
       throws Exception {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+    ExecutorService pool = Executors
         .newFixedThreadPool(threads);
     try {
-      java.util.concurrent.CompletionService<Void> running =
-          new java.util.concurrent.ExecutorCompletionService<>(pool);
-      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      CompletionService<Void> running =
+          new ExecutorCompletionService<>(pool);
+      CountDownLatch start = new CountDownLatch(1);
       for (int t = 0; t < threads; t++) {
         int n = t;
         running.submit(() -> {
@@ -515,12 +514,12 @@ class InMemoryEventStoreTest {
       }
       start.countDown();
       for (int t = 0; t < threads; t++) {
-        java.util.concurrent.Future<Void> finished =
-            running.poll(2, java.util.concurrent.TimeUnit.MINUTES);
+        Future<Void> finished =
+            running.poll(2, TimeUnit.MINUTES);
         assertThat(finished).as("a thread finished within 2 minutes").isNotNull();
         try {
           finished.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           if (e.getCause() instanceof Error error) {
             throw error; // an assertion's own message
           }
@@ -533,7 +532,7 @@ class InMemoryEventStoreTest {
   }
 
   /** Spins until {@code condition} holds; stops when the thread is interrupted. */
-  private static void spinUntil(java.util.function.BooleanSupplier condition) {
+  private static void spinUntil(BooleanSupplier condition) {
     while (!condition.getAsBoolean()) {
       if (Thread.currentThread().isInterrupted()) {
         throw new IllegalStateException("interrupted: another thread failed");
