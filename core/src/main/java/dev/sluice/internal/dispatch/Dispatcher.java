@@ -132,6 +132,11 @@ public final class Dispatcher implements EventSink {
     }
   }
 
+  /** The lane of processor {@code name}, or null. */
+  ProcessorLane lane(String name) {
+    return lanes.get(name);
+  }
+
   /** Results answered so far by every lane, of any status. */
   public long completedCount() {
     long n = 0;

@@ -75,10 +75,18 @@ final class ProcessorLane implements QueuePressure {
   private final AtomicInteger asyncRunning = new AtomicInteger();
   /** True when events run on the thread that submits them (execution: inline). */
   private final boolean inline;
-  /** Inline calls running on the threads that submitted them. */
-  private final AtomicInteger inlineRunning = new AtomicInteger();
-  /** Each thread that has run this lane's events inline, and the event it runs now. */
+  /**
+   * Each thread that has run this lane's events inline: the event it runs now, how many of its
+   * calls are under way, and what it answered. Each thread writes only its own slot, so an
+   * inline event touches no memory that the other threads write (before, a shared count of the
+   * calls under way and the meters' adders cost four atomic updates per event).
+   */
   private final List<InlineSlot> inlineSlots = new CopyOnWriteArrayList<>();
+  /**
+   * Held to add up the slots' counts, and to retire the slot of a thread that ended into
+   * {@link LaneMetrics}: a reader sees its counts in one place or the other, never both.
+   */
+  private final Object slotCounts = new Object();
   private final ThreadLocal<InlineSlot> inlineSlot = ThreadLocal.withInitial(() -> {
     InlineSlot slot = new InlineSlot(Thread.currentThread());
     inlineSlots.add(slot);
@@ -210,10 +218,10 @@ final class ProcessorLane implements QueuePressure {
       release(task);
       return task;
     }
-    inlineRunning.incrementAndGet();
+    InlineSlot slot = inlineSlot.get();
+    slot.enter();
     task.markStarted(start);
     task.timeoutFromNanos = start; // exact: published to the watchdog by the slot
-    InlineSlot slot = inlineSlot.get();
     slot.running(task);
     Event outer = EventMdc.inline(task.event);
     Thread thread = Thread.currentThread();
@@ -256,11 +264,14 @@ final class ProcessorLane implements QueuePressure {
         }
         return enqueue(task, true);
       }
-      task.finish(result, end);
+      if (task.settle(result)) { // else the watchdog answered it, and counted that
+        slot.counts.countAnswered(result.status());
+        slot.counts.countTime(1, took);
+      }
       release(task);
       return task;
     } finally {
-      inlineRunning.decrementAndGet();
+      slot.leave();
     }
   }
 
@@ -327,7 +338,7 @@ final class ProcessorLane implements QueuePressure {
         }
         if (task == null) {
           if (runStart != 0) {
-            worker.countTime(runAnswered, System.nanoTime() - runStart);
+            worker.counts().countTime(runAnswered, System.nanoTime() - runStart);
             runStart = 0;
             runAnswered = 0;
           }
@@ -347,7 +358,7 @@ final class ProcessorLane implements QueuePressure {
           runStart = System.nanoTime();
         } else if (runAnswered >= TaskBatch.CAPACITY || now - runStart >= TIMING_FLUSH_NANOS) {
           long exact = System.nanoTime();
-          worker.countTime(runAnswered, exact - runStart);
+          worker.counts().countTime(runAnswered, exact - runStart);
           runStart = exact;
           runAnswered = 0;
         }
@@ -375,7 +386,7 @@ final class ProcessorLane implements QueuePressure {
       }
     } finally {
       if (runStart != 0) {
-        worker.countTime(runAnswered, System.nanoTime() - runStart);
+        worker.counts().countTime(runAnswered, System.nanoTime() - runStart);
       }
       thread.workingOn(null);
       if (mdcSet) {
@@ -435,7 +446,7 @@ final class ProcessorLane implements QueuePressure {
     }
     boolean answered = task.settle(result);
     if (answered) {
-      worker.countAnswered(result.status());
+      worker.counts().countAnswered(result.status());
     }
     release(task);
     return answered;
@@ -552,7 +563,7 @@ final class ProcessorLane implements QueuePressure {
             slot.thread.getName(), spec.timeout().toMillis(), stackOf(slot.thread));
       }
       if (t == null && !slot.thread.isAlive()) {
-        inlineSlots.remove(slot); // a pool thread that ended
+        retire(slot); // a pool thread that ended
       }
     }
     for (Task t : asyncInFlight) {
@@ -620,7 +631,7 @@ final class ProcessorLane implements QueuePressure {
 
   /** Nothing queued, held by a worker (even one waiting for an async permit) or running. */
   boolean isIdle() {
-    if (depth.get() != 0 || asyncRunning.get() != 0 || inlineRunning.get() != 0) {
+    if (depth.get() != 0 || asyncRunning.get() != 0 || inlineCalls() != 0) {
       return false;
     }
     for (Worker w : workers) {
@@ -653,7 +664,7 @@ final class ProcessorLane implements QueuePressure {
     if (asyncProcessor != null) {
       return asyncRunning.get();
     }
-    int n = inlineRunning.get();
+    int n = inlineCalls();
     for (Worker w : workers) {
       if (w.isBusy()) {
         n++;
@@ -727,21 +738,53 @@ final class ProcessorLane implements QueuePressure {
     return metrics.completed();
   }
 
-  /** A thread that runs events inline, and the one it runs now; read by the watchdog. */
+  /** The threads that have run this lane's events inline and are still counted apart. */
+  int inlineThreads() {
+    return inlineSlots.size();
+  }
+
+  /** Inline calls under way, on all threads. */
+  private int inlineCalls() {
+    int n = 0;
+    for (InlineSlot slot : inlineSlots) {
+      n += slot.calls();
+    }
+    return n;
+  }
+
+  /** Forgets the slot of a thread that ended, keeping what it answered in the lane's meters. */
+  private void retire(InlineSlot slot) {
+    synchronized (slotCounts) {
+      if (inlineSlots.remove(slot)) {
+        metrics.absorb(slot.counts);
+      }
+    }
+  }
+
+  /**
+   * A thread that runs events inline: the one it runs now (read by the watchdog), its calls
+   * under way (nested when an inline processor's emitted event runs inline too) and what it
+   * answered. Written by its thread only.
+   */
   private static final class InlineSlot {
     private static final VarHandle RUNNING;
+    private static final VarHandle CALLS;
 
     static {
       try {
-        RUNNING = MethodHandles.lookup().findVarHandle(InlineSlot.class, "task", Task.class);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        RUNNING = lookup.findVarHandle(InlineSlot.class, "task", Task.class);
+        CALLS = lookup.findVarHandle(InlineSlot.class, "calls", int.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
     final Thread thread;
+    final OwnedCounts counts = new OwnedCounts();
     @SuppressWarnings("unused") // accessed through RUNNING
     private Task task;
+    private int calls;
 
     InlineSlot(Thread thread) {
       this.thread = thread;
@@ -754,6 +797,20 @@ final class ProcessorLane implements QueuePressure {
 
     Task running() {
       return (Task) RUNNING.getAcquire(this);
+    }
+
+    /** The owning thread only: a call starts. */
+    void enter() {
+      CALLS.setRelease(this, calls + 1);
+    }
+
+    /** The owning thread only: a call ended, after its result was counted or queued. */
+    void leave() {
+      CALLS.setRelease(this, calls - 1);
+    }
+
+    int calls() {
+      return (int) CALLS.getAcquire(this);
     }
   }
 
@@ -833,11 +890,16 @@ final class ProcessorLane implements QueuePressure {
           .description("events being processed").tag("processor", name).register(registry);
     }
 
-    /** Results of {@code status}: those the workers answered plus all others. */
+    /** Results of {@code status}: the workers' and inline threads' own, and all others. */
     long count(Status status) {
       long n = results[status.ordinal()].sum();
       for (Worker w : workers) {
-        n += w.answered(status);
+        n += w.counts().answered(status);
+      }
+      synchronized (slotCounts) {
+        for (InlineSlot slot : inlineSlots) {
+          n += slot.counts.answered(status);
+        }
       }
       return n;
     }
@@ -853,7 +915,12 @@ final class ProcessorLane implements QueuePressure {
     long timedCount() {
       long n = timed.sum();
       for (Worker w : workers) {
-        n += w.timedCount();
+        n += w.counts().timedCount();
+      }
+      synchronized (slotCounts) {
+        for (InlineSlot slot : inlineSlots) {
+          n += slot.counts.timedCount();
+        }
       }
       return n;
     }
@@ -861,9 +928,23 @@ final class ProcessorLane implements QueuePressure {
     long timedNanos() {
       long n = timedNanos.sum();
       for (Worker w : workers) {
-        n += w.timedNanos();
+        n += w.counts().timedNanos();
+      }
+      synchronized (slotCounts) {
+        for (InlineSlot slot : inlineSlots) {
+          n += slot.counts.timedNanos();
+        }
       }
       return n;
+    }
+
+    /** Keeps the counts of a thread that ended, under {@code slotCounts}. */
+    void absorb(OwnedCounts ended) {
+      for (Status s : Status.values()) {
+        results[s.ordinal()].add(ended.answered(s));
+      }
+      timed.add(ended.timedCount());
+      timedNanos.add(ended.timedNanos());
     }
 
     void record(Task task, Status status, long nowNanos) {

@@ -1,6 +1,5 @@
 package dev.sluice.internal.dispatch;
 
-import dev.sluice.event.Status;
 import dev.sluice.internal.logging.EventThread;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,25 +14,19 @@ import java.lang.invoke.VarHandle;
  * that short window, then clears the interrupt, so the interrupt is delivered while this task's
  * processor runs or not at all.
  *
- * <p>It also counts the results it answers itself and their processing time, in fields that
- * only its own thread writes (opaque stores, no atomic read-modify-write): the lane's meters add
- * them up when they are read. The time is counted per run of events, not per event (see
+ * <p>It also counts the results it answers itself and their processing time, in
+ * {@link OwnedCounts} that only its own thread writes: the lane's meters add them up when they
+ * are read. The time is counted per run of events, not per event (see
  * {@link ProcessorLane#workLoop}).
  */
 final class Worker implements Runnable {
   /** Stands in for the current task while an interrupter is interrupting the thread. */
   private static final Task INTERRUPTING = new Task(null, null, 0);
   private static final VarHandle CURRENT;
-  private static final VarHandle TIMED_COUNT;
-  private static final VarHandle TIMED_NANOS;
-  private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
 
   static {
     try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      CURRENT = lookup.findVarHandle(Worker.class, "current", Task.class);
-      TIMED_COUNT = lookup.findVarHandle(Worker.class, "timedCount", long.class);
-      TIMED_NANOS = lookup.findVarHandle(Worker.class, "timedNanos", long.class);
+      CURRENT = MethodHandles.lookup().findVarHandle(Worker.class, "current", Task.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -44,10 +37,8 @@ final class Worker implements Runnable {
   private final TaskBatch batch = new TaskBatch();
   @SuppressWarnings("unused") // accessed through CURRENT
   private volatile Task current;
-  /** Results this worker answered, by status ordinal; written only by the worker thread. */
-  private final long[] answered = new long[Status.values().length];
-  private long timedCount;
-  private long timedNanos;
+  /** Results this worker answered and their time; written only by the worker thread. */
+  private final OwnedCounts counts = new OwnedCounts();
 
   Worker(ProcessorLane lane, String name) {
     this.lane = lane;
@@ -104,28 +95,9 @@ final class Worker implements Runnable {
     return true;
   }
 
-  /** Worker thread only: one more result of {@code status} answered by this worker. */
-  void countAnswered(Status status) {
-    int i = status.ordinal();
-    COUNT.setOpaque(answered, i, answered[i] + 1);
-  }
-
-  /** Worker thread only: {@code count} events it answered in {@code nanos} of processing. */
-  void countTime(int count, long nanos) {
-    TIMED_COUNT.setOpaque(this, timedCount + count);
-    TIMED_NANOS.setOpaque(this, timedNanos + nanos);
-  }
-
-  long answered(Status status) {
-    return (long) COUNT.getOpaque(answered, status.ordinal());
-  }
-
-  long timedCount() {
-    return (long) TIMED_COUNT.getOpaque(this);
-  }
-
-  long timedNanos() {
-    return (long) TIMED_NANOS.getOpaque(this);
+  /** What this worker answered; it alone counts into it. */
+  OwnedCounts counts() {
+    return counts;
   }
 
   @Override

@@ -50,14 +50,18 @@ class InlineExecutionTest {
 
   private Dispatcher start(EventProcessor p, int concurrency, int capacity, Ordering ordering,
       Duration timeout) {
+    return start(p, concurrency, capacity, ordering, timeout, new SimpleMeterRegistry());
+  }
+
+  private Dispatcher start(EventProcessor p, int concurrency, int capacity, Ordering ordering,
+      Duration timeout, SimpleMeterRegistry registry) {
     LaneSpec spec = new LaneSpec("lane", p, concurrency, capacity, timeout, ordering,
         Execution.INLINE, new SharedProcessorContext("lane", null,
             LoggerFactory.getLogger("lane"), new SimpleMeterRegistry(),
             e -> CompletableFuture.completedFuture(null), Optional.empty(), Optional.empty(),
             Optional.empty()));
     Dispatcher d = new Dispatcher(List.of(spec),
-        List.of(new RoutePlan("*", List.of("lane"), MergeMode.ALL, LONG)),
-        new SimpleMeterRegistry());
+        List.of(new RoutePlan("*", List.of("lane"), MergeMode.ALL, LONG)), registry);
     d.start();
     started.add(d);
     return d;
@@ -106,6 +110,47 @@ class InlineExecutionTest {
     assertThat(order).containsExactly("a1", "b1", "a2");
     assertThat(threads.get(1)).isEqualTo(Thread.currentThread().getName());
     assertThat(threads.get(2)).startsWith("sluice-lane-"); // a queued event goes to a worker
+  }
+
+  @Test
+  void whatThreadsAnsweredInlineStaysCountedAfterTheyEnd() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Dispatcher d = start((e, c) -> e.id().startsWith("bad")
+        ? Result.failure(e.id(), Status.ERROR, "BAD", "a bad one")
+        : Result.ok(e.id()), 1, 16, Ordering.NONE, LONG, registry);
+    List<Thread> senders = new ArrayList<>();
+    List<Result> results = new CopyOnWriteArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      String prefix = "t" + t + "-";
+      senders.add(new Thread(() -> {
+        for (int i = 0; i < 50; i++) {
+          String id = (i == 7 ? "bad-" : "") + prefix + i;
+          results.add(d.submit(Event.builder().id(id).source("/test").type("t").build(), later())
+              .join());
+        }
+      }));
+    }
+    senders.forEach(Thread::start);
+    for (Thread t : senders) {
+      t.join(TimeUnit.SECONDS.toMillis(10));
+    }
+    assertThat(results).hasSize(150);
+    assertCounted(registry, 147, 3);
+
+    // the watchdog forgets the slots of the threads that ended, and keeps their counts
+    ProcessorLane lane = d.lane("lane");
+    await().atMost(Duration.ofSeconds(10)).until(() -> lane.inlineThreads() == 0);
+    assertCounted(registry, 147, 3);
+    assertThat(lane.isIdle()).isTrue();
+  }
+
+  private static void assertCounted(SimpleMeterRegistry registry, long ok, long error) {
+    assertThat(registry.get("sluice.processor.results").tag("status", "OK").functionCounter()
+        .count()).isEqualTo(ok);
+    assertThat(registry.get("sluice.processor.results").tag("status", "ERROR").functionCounter()
+        .count()).isEqualTo(error);
+    assertThat(registry.get("sluice.processor.latency").functionTimer().count())
+        .isEqualTo(ok + error);
   }
 
   @Test

@@ -188,6 +188,32 @@ class NettyTransportTest {
   }
 
   @Test
+  void eventsSentTogetherEachGetTheDeadlineOfTheirOwnTimeout() throws Exception {
+    try (ServerHarness server = ServerHarness.holding(dir, Map.of("request-timeout", "20s"));
+        RawClient raw = RawClient.tls(server.port())) {
+      assertThat(raw.handshake()).isInstanceOf(Frame.Welcome.class);
+      Instant before = Instant.now();
+      // 0 asks for the server's request-timeout; the server reads the clock once per read
+      long[] timeouts = {500, 0, 60_000, 500, 0};
+      Frame[] frames = new Frame[timeouts.length];
+      for (int i = 0; i < timeouts.length; i++) {
+        frames[i] = new Frame.EventFrame(i + 1, timeouts[i], List.of("id", "e" + i, "source",
+            "/t", "specversion", "1.0", "type", "test.hold"), new byte[0]);
+      }
+      raw.sendAll(frames);
+      for (int i = 0; i < timeouts.length; i++) {
+        ServerHarness.Received got = server.received.poll(30, TimeUnit.SECONDS);
+        Instant after = Instant.now();
+        int n = Integer.parseInt(got.event().id().substring(1));
+        Duration timeout = Duration.ofMillis(timeouts[n] == 0 ? 20_000 : timeouts[n]);
+        assertThat(got.delivery().deadline()).as("the deadline of e%d", n)
+            .isBetween(before.plus(timeout), after.plus(timeout));
+        got.result().complete(Result.ok(got.event().id()));
+      }
+    }
+  }
+
+  @Test
   void theClientReconnectsWhenTheServerComesBack() throws Exception {
     ServerHarness server = ServerHarness.echo(dir, Map.of());
     try {

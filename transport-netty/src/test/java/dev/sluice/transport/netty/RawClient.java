@@ -83,6 +83,14 @@ final class RawClient implements AutoCloseable {
     channel.writeAndFlush(frame).syncUninterruptibly();
   }
 
+  /** Writes the frames and flushes once, so that they travel together (one read, usually). */
+  void sendAll(Frame... frames) {
+    for (Frame f : frames) {
+      channel.write(f);
+    }
+    channel.flush();
+  }
+
   void sendBytes(byte[] bytes) {
     channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();
   }
