@@ -44,7 +44,8 @@ public final class Delivery {
 
   /**
    * The same delivery with another deadline: a transport can build the caller and address of
-   * a connection once, and give each of its events its own deadline.
+   * a connection once, and give each of its events its own deadline (a delivery is immutable,
+   * so events with the same deadline may share one).
    */
   public Delivery withDeadline(Instant newDeadline) {
     return new Delivery(transport, principal, remoteAddress, newDeadline);

@@ -32,6 +32,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,8 +221,20 @@ final class ProcessorLane implements QueuePressure {
     }
     InlineSlot slot = inlineSlot.get();
     slot.enter();
+    try {
+      return callInline(task, slot, start);
+    } finally {
+      slot.leave(); // after the result was counted, or the rest queued
+    }
+  }
+
+  /** {@link #runInline} once the call counts as under way in {@code slot}. */
+  private Task callInline(Task task, InlineSlot slot, long start) {
     task.markStarted(start);
     task.timeoutFromNanos = start; // exact: published to the watchdog by the slot
+    // an event that a processor emitted may run inline within its call: the outer call's task
+    // is watched again once the inner one is done
+    Task outerTask = slot.running();
     slot.running(task);
     Event outer = EventMdc.inline(task.event);
     Thread thread = Thread.currentThread();
@@ -242,7 +255,7 @@ final class ProcessorLane implements QueuePressure {
     } finally {
       leavePlugin(thread, previous);
       EventMdc.inlineDone(outer);
-      slot.running(null);
+      slot.running(outerTask);
     }
     long end = attempt != null ? attempt.endNanos() : System.nanoTime();
     long took = end - start;
@@ -253,26 +266,23 @@ final class ProcessorLane implements QueuePressure {
           + " could not be interrupted. Set execution: workers for a processor that may block",
           name, TimeUnit.NANOSECONDS.toMillis(took), spec.timeout().toMillis());
     }
-    try {
-      if (rest != null) {
-        // queued before the call stops counting as running: a drain never sees it in neither
-        task.handOff(rest);
-        if (stopped) {
-          abandon(task);
-          release(task);
-          return task;
-        }
-        return enqueue(task, true);
+    if (rest != null) {
+      // queued before the call stops counting as running, and a drain looks at the calls
+      // before the queue (see isIdle): it never sees the event in neither
+      task.handOff(rest);
+      if (stopped) {
+        abandon(task);
+        release(task);
+        return task;
       }
-      if (task.settle(result)) { // else the watchdog answered it, and counted that
-        slot.counts.countAnswered(result.status());
-        slot.counts.countTime(1, took);
-      }
-      release(task);
-      return task;
-    } finally {
-      slot.leave();
+      return enqueue(task, true);
     }
+    if (task.settle(result)) { // else the watchdog answered it, and counted that
+      slot.counts.countAnswered(result.status());
+      slot.counts.countTime(1, took);
+    }
+    release(task);
+    return task;
   }
 
   /** Warns of an inline call that overran; at most once per overrun-warning interval. */
@@ -631,7 +641,8 @@ final class ProcessorLane implements QueuePressure {
 
   /** Nothing queued, held by a worker (even one waiting for an async permit) or running. */
   boolean isIdle() {
-    if (depth.get() != 0 || asyncRunning.get() != 0 || inlineCalls() != 0) {
+    // the inline calls first: a call hands its rest to the queue before it stops counting
+    if (inlineCalls() != 0 || depth.get() != 0 || asyncRunning.get() != 0) {
       return false;
     }
     for (Worker w : workers) {
@@ -862,8 +873,9 @@ final class ProcessorLane implements QueuePressure {
   }
 
   /**
-   * Meters read from plain adders, so the hot path does one or two uncontended additions and
-   * Micrometer reads the sums when it is scraped.
+   * The lane's meters, added up when Micrometer scrapes them: the counts that each worker and
+   * each inline thread keeps of its own results ({@link OwnedCounts}), and adders for the rest
+   * (results that the watchdog or a drain gave, and the counts of inline threads that ended).
    */
   private final class LaneMetrics {
     private final LongAdder[] results = new LongAdder[Status.values().length];
@@ -892,16 +904,7 @@ final class ProcessorLane implements QueuePressure {
 
     /** Results of {@code status}: the workers' and inline threads' own, and all others. */
     long count(Status status) {
-      long n = results[status.ordinal()].sum();
-      for (Worker w : workers) {
-        n += w.counts().answered(status);
-      }
-      synchronized (slotCounts) {
-        for (InlineSlot slot : inlineSlots) {
-          n += slot.counts.answered(status);
-        }
-      }
-      return n;
+      return sum(results[status.ordinal()], counts -> counts.answered(status));
     }
 
     long completed() {
@@ -913,26 +916,24 @@ final class ProcessorLane implements QueuePressure {
     }
 
     long timedCount() {
-      long n = timed.sum();
-      for (Worker w : workers) {
-        n += w.counts().timedCount();
-      }
-      synchronized (slotCounts) {
-        for (InlineSlot slot : inlineSlots) {
-          n += slot.counts.timedCount();
-        }
-      }
-      return n;
+      return sum(timed, OwnedCounts::timedCount);
     }
 
     long timedNanos() {
-      long n = timedNanos.sum();
+      return sum(timedNanos, OwnedCounts::timedNanos);
+    }
+
+    /** {@code others} plus the figure {@code own} of each worker's and inline thread's counts. */
+    private long sum(LongAdder others, ToLongFunction<OwnedCounts> own) {
+      long n = 0;
       for (Worker w : workers) {
-        n += w.counts().timedNanos();
+        n += own.applyAsLong(w.counts());
       }
+      // the adders too under the lock: a slot retired meanwhile is counted in one or the other
       synchronized (slotCounts) {
+        n += others.sum();
         for (InlineSlot slot : inlineSlots) {
-          n += slot.counts.timedNanos();
+          n += own.applyAsLong(slot.counts);
         }
       }
       return n;

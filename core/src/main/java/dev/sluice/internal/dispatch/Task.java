@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One accepted event on its way through a lane, and the future its sender waits on (one object
  * per event instead of two). It completes exactly once: with the processor's result, or first
- * with TIMEOUT or UNAVAILABLE (abandoned), whichever wins; only the internal {@link #finish} and
- * {@link #fail} count the result in the lane's metrics.
+ * with TIMEOUT or UNAVAILABLE (abandoned), whichever wins. {@link #finish} and {@link #fail}
+ * count the result in the lane's metrics; a worker or an inline call that completes it with
+ * {@link #settle} counts it in its own thread's counts.
  */
 final class Task extends CompletableFuture<Result> {
   private static final VarHandle STARTED;
@@ -88,7 +89,7 @@ final class Task extends CompletableFuture<Result> {
 
   /**
    * Completes unless already complete, without counting it; true if this call completed it. For
-   * a worker, which counts what it answers itself.
+   * a worker or an inline call, which counts what it answers in its own thread's counts.
    */
   boolean settle(Result result) {
     return !isDone() && complete(result);

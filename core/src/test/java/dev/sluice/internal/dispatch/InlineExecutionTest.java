@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -151,6 +152,38 @@ class InlineExecutionTest {
         .count()).isEqualTo(error);
     assertThat(registry.get("sluice.processor.latency").functionTimer().count())
         .isEqualTo(ok + error);
+  }
+
+  @Test
+  void aCallThatRanAnotherEventInlineIsStillWatchedAfterIt() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger laneLog = (Logger) LoggerFactory.getLogger(ProcessorLane.class);
+    laneLog.addAppender(log);
+    try {
+      AtomicReference<Dispatcher> self = new AtomicReference<>();
+      List<Result> inner = new CopyOnWriteArrayList<>();
+      Dispatcher d = start((e, c) -> {
+        if (e.id().equals("outer")) {
+          // runs inline on this thread, in this lane, within this call
+          inner.add(self.get().submit(keyed("inner", "j"), later()).join());
+          gate.await();
+        }
+        return Result.ok(e.id());
+      }, 1, 16, Ordering.NONE, Duration.ofMillis(100));
+      self.set(d);
+
+      CompletableFuture<Result> answer = submitElsewhere(d, keyed("outer", "k"));
+
+      // the watchdog still sees the outer call once the inner one is done
+      await().atMost(10, TimeUnit.SECONDS).until(() -> log.list.stream()
+          .anyMatch(line -> line.getFormattedMessage().contains("has been busy on one event")));
+      assertThat(inner).extracting(Result::status).containsExactly(Status.OK);
+      gate.countDown();
+      assertThat(answer.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.TIMEOUT);
+    } finally {
+      laneLog.detachAppender(log);
+    }
   }
 
   @Test

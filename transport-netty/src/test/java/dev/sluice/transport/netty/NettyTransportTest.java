@@ -210,6 +210,23 @@ class NettyTransportTest {
             .isBetween(before.plus(timeout), after.plus(timeout));
         got.result().complete(Result.ok(got.event().id()));
       }
+
+      // a later read reads the clock again
+      assertThat(server.received).isEmpty();
+      raw.send(new Frame.EventFrame(10, 500, List.of("id", "a", "source", "/t", "specversion",
+          "1.0", "type", "test.hold"), new byte[0]));
+      ServerHarness.Received first = server.received.poll(30, TimeUnit.SECONDS);
+      Instant firstRead = first.delivery().deadline().minusMillis(500);
+      await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(firstRead));
+      Instant beforeSecond = Instant.now();
+      raw.send(new Frame.EventFrame(11, 500, List.of("id", "b", "source", "/t", "specversion",
+          "1.0", "type", "test.hold"), new byte[0]));
+      ServerHarness.Received second = server.received.poll(30, TimeUnit.SECONDS);
+      assertThat(second.delivery().deadline())
+          .isBetween(beforeSecond.plusMillis(500), Instant.now().plusMillis(500))
+          .isAfter(first.delivery().deadline());
+      first.result().complete(Result.ok("a"));
+      second.result().complete(Result.ok("b"));
     }
   }
 

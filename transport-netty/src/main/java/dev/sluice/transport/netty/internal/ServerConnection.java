@@ -66,7 +66,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private final String remote;
   private final OutboundQueue<Object[]> results;
   private State state = State.AWAIT_HELLO;
-  /** The caller and address of every event of this connection; each gets its own deadline. */
+  /**
+   * The caller and address of every event of this connection; each event gets a deadline from
+   * its timeout (the events of one read with the same timeout share one, see deliveryWithin).
+   */
   private Delivery opened;
   private int inFlight;
   private int pauseReasons;
@@ -365,10 +368,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   /**
    * The delivery of an event to be answered within {@code timeoutMillis}: its deadline counts
-   * from the first event of this read with the same timeout, not from when the event's turn
-   * came. So it is early by the time the read's earlier events took (microseconds, unless a
-   * processor that runs inline is slow), which is closer to when the sender sent it; and it
-   * costs one clock reading and one delivery per read instead of per event.
+   * from the first of the events of this read, in a row, with the same timeout, not from when
+   * the event's turn came (events held while reading paused count from their release). So it
+   * is early by the time the read's earlier events took: microseconds, unless a processor that
+   * runs inline is slow, and then a later event of the read may be answered TIMEOUT before it
+   * starts, as it would be had it waited in a queue. That is closer to when the sender sent it,
+   * and it costs one clock reading and one delivery per read instead of per event.
    */
   private Delivery deliveryWithin(long timeoutMillis) {
     Delivery d = readDelivery;
