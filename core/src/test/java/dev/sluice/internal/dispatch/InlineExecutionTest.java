@@ -39,10 +39,23 @@ class InlineExecutionTest {
   private final List<Dispatcher> started = new ArrayList<>();
   private final CountDownLatch gate = new CountDownLatch(1);
 
+  private final List<Runnable> cleanUps = new ArrayList<>();
+
   @AfterEach
   void stopAll() {
     gate.countDown();
     started.forEach(d -> d.drain(Duration.ofSeconds(5)));
+    cleanUps.forEach(Runnable::run);
+  }
+
+  /** The lane's log lines from now until the test ends. */
+  private ListAppender<ILoggingEvent> captureLaneLog() {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger laneLog = (Logger) LoggerFactory.getLogger(ProcessorLane.class);
+    laneLog.addAppender(log);
+    cleanUps.add(() -> laneLog.detachAppender(log));
+    return log;
   }
 
   private Dispatcher start(EventProcessor p, int concurrency, int capacity, Ordering ordering) {
@@ -156,34 +169,27 @@ class InlineExecutionTest {
 
   @Test
   void aCallThatRanAnotherEventInlineIsStillWatchedAfterIt() throws Exception {
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    log.start();
-    Logger laneLog = (Logger) LoggerFactory.getLogger(ProcessorLane.class);
-    laneLog.addAppender(log);
-    try {
-      AtomicReference<Dispatcher> self = new AtomicReference<>();
-      List<Result> inner = new CopyOnWriteArrayList<>();
-      Dispatcher d = start((e, c) -> {
-        if (e.id().equals("outer")) {
-          // runs inline on this thread, in this lane, within this call
-          inner.add(self.get().submit(keyed("inner", "j"), later()).join());
-          gate.await();
-        }
-        return Result.ok(e.id());
-      }, 1, 16, Ordering.NONE, Duration.ofMillis(100));
-      self.set(d);
+    ListAppender<ILoggingEvent> log = captureLaneLog();
+    AtomicReference<Dispatcher> self = new AtomicReference<>();
+    List<Result> inner = new CopyOnWriteArrayList<>();
+    Dispatcher d = start((e, c) -> {
+      if (e.id().equals("outer")) {
+        // runs inline on this thread, in this lane, within this call
+        inner.add(self.get().submit(keyed("inner", "j"), later()).join());
+        gate.await();
+      }
+      return Result.ok(e.id());
+    }, 1, 16, Ordering.NONE, Duration.ofMillis(100));
+    self.set(d);
 
-      CompletableFuture<Result> answer = submitElsewhere(d, keyed("outer", "k"));
+    CompletableFuture<Result> answer = submitElsewhere(d, keyed("outer", "k"));
 
-      // the watchdog still sees the outer call once the inner one is done
-      await().atMost(10, TimeUnit.SECONDS).until(() -> log.list.stream()
-          .anyMatch(line -> line.getFormattedMessage().contains("has been busy on one event")));
-      assertThat(inner).extracting(Result::status).containsExactly(Status.OK);
-      gate.countDown();
-      assertThat(answer.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.TIMEOUT);
-    } finally {
-      laneLog.detachAppender(log);
-    }
+    // the watchdog still sees the outer call once the inner one is done
+    await().atMost(10, TimeUnit.SECONDS).until(() -> log.list.stream()
+        .anyMatch(line -> line.getFormattedMessage().contains("has been busy on one event")));
+    assertThat(inner).extracting(Result::status).containsExactly(Status.OK);
+    gate.countDown();
+    assertThat(answer.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.TIMEOUT);
   }
 
   @Test
@@ -233,31 +239,24 @@ class InlineExecutionTest {
 
   @Test
   void aCallStuckPastItsTimeoutIsAnsweredTimeoutAndTheLogSaysWhereItIsStuck() throws Exception {
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    log.start();
-    Logger laneLog = (Logger) LoggerFactory.getLogger(ProcessorLane.class);
-    laneLog.addAppender(log);
-    try {
-      Dispatcher d = start((e, c) -> {
-        gate.await(); // a processor that blocks, wrongly configured inline
-        return Result.ok(e.id());
-      }, 1, 16, Ordering.NONE, Duration.ofMillis(100));
+    ListAppender<ILoggingEvent> log = captureLaneLog();
+    Dispatcher d = start((e, c) -> {
+      gate.await(); // a processor that blocks, wrongly configured inline
+      return Result.ok(e.id());
+    }, 1, 16, Ordering.NONE, Duration.ofMillis(100));
 
-      CompletableFuture<Result> answer = submitElsewhere(d, keyed("e-1", "k"));
+    CompletableFuture<Result> answer = submitElsewhere(d, keyed("e-1", "k"));
 
-      await().atMost(10, TimeUnit.SECONDS).until(() -> log.list.stream()
-          .anyMatch(line -> line.getFormattedMessage().contains("runs inline")));
-      String warning = log.list.get(0).getFormattedMessage();
-      assertThat(warning).contains("processor 'lane'").contains("timeout of 100 ms")
-          .contains("execution: workers").contains("CountDownLatch.await");
-      assertThat(answer).isNotDone(); // the caller's thread is still held
-      gate.countDown();
-      Result result = answer.get(10, TimeUnit.SECONDS);
-      assertThat(result.status()).isEqualTo(Status.TIMEOUT);
-      assertThat(result.errorCode()).contains("PROCESSOR_TIMEOUT");
-    } finally {
-      laneLog.detachAppender(log);
-    }
+    await().atMost(10, TimeUnit.SECONDS).until(() -> log.list.stream()
+        .anyMatch(line -> line.getFormattedMessage().contains("runs inline")));
+    String warning = log.list.get(0).getFormattedMessage();
+    assertThat(warning).contains("processor 'lane'").contains("timeout of 100 ms")
+        .contains("execution: workers").contains("CountDownLatch.await");
+    assertThat(answer).isNotDone(); // the caller's thread is still held
+    gate.countDown();
+    Result result = answer.get(10, TimeUnit.SECONDS);
+    assertThat(result.status()).isEqualTo(Status.TIMEOUT);
+    assertThat(result.errorCode()).contains("PROCESSOR_TIMEOUT");
   }
 
   /** A wrapped processor whose first attempt always leaves the rest to a worker. */
