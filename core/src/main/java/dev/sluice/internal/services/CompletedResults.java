@@ -89,7 +89,6 @@ final class CompletedResults {
   private final int entryMask;
   /** The index's slots, which other threads may probe without the lock. */
   private final ResultIndex index;
-  private final int mask;
   /** Slots in use, live or stale; at {@code rebuildAt} the index is rebuilt. */
   private int used;
   private final int rebuildAt;
@@ -109,7 +108,6 @@ final class CompletedResults {
     this.ring = new byte[Math.min(INITIAL_RING, maxRing)];
     int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
     this.index = new ResultIndex(capacity);
-    this.mask = capacity - 1;
     // at least twice maxEntries slots: the live ones never fill three quarters of them
     this.rebuildAt = capacity / 4 * 3;
     int entries = Integer.highestOneBit(maxEntries * 2 - 1);
@@ -300,6 +298,7 @@ final class CompletedResults {
     String source = key.source();
     String id = key.id();
     long[] slots = index.slots;
+    int mask = index.mask;
     int slot = hash & mask;
     long entry;
     while ((entry = slots[slot]) != 0) {
@@ -320,6 +319,7 @@ final class CompletedResults {
    */
   private void index(int hash, String source, String id, long seq) {
     long[] slots = index.slots;
+    int mask = index.mask;
     int slot = hash & mask;
     int reusable = -1;
     long entry;
@@ -349,12 +349,8 @@ final class CompletedResults {
 
   /** The index again from the live records, eldest first, so a newer record of a key wins. */
   private void rebuild() {
-    index.beginRebuild();
-    long[] fresh = index.spare;
-    Arrays.fill(fresh, 0);
-    index.spare = index.slots;
-    index.slots = fresh;
-    long[] slots = fresh;
+    long[] slots = index.beginRebuild();
+    int mask = index.mask;
     used = 0;
     rebuiltAtPut = next;
     for (long seq = next - size; seq < next; seq++) {

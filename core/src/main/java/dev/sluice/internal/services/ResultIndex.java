@@ -2,6 +2,7 @@ package dev.sluice.internal.services;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * The slots of a {@link CompletedResults}' index, in an object of their own, so that other
@@ -71,7 +72,7 @@ abstract class ResultIndexFields extends ResultIndexPadding {
   /** Per slot: the key's hash (high half, never 0) and the record's sequence number; 0 is empty. */
   long[] slots;
   /** The slots of the next rebuild, kept so that a rebuild allocates nothing. */
-  long[] spare;
+  private long[] spare;
   final int mask;
 
   ResultIndexFields(int capacity) {
@@ -86,12 +87,18 @@ abstract class ResultIndexFields extends ResultIndexPadding {
   }
 
   /**
-   * Before the arrays are swapped and refilled: probes that overlap will answer "maybe". The
-   * rebuild's writes are plain: a volatile read-modify-write orders them after it, as in
+   * Starts a rebuild: swaps in the spare slots, emptied, and returns them for the owner to fill
+   * with plain writes before {@link #endRebuild}. Probes that overlap answer "maybe": the
+   * volatile read-modify-write orders the rebuild's writes after it, as in
    * {@link java.util.concurrent.locks.StampedLock}'s write lock.
    */
-  final void beginRebuild() {
+  final long[] beginRebuild() {
     VERSION.getAndAdd(this, 1);
+    long[] fresh = spare;
+    Arrays.fill(fresh, 0);
+    spare = slots;
+    slots = fresh;
+    return fresh;
   }
 
   final void endRebuild() {
