@@ -259,4 +259,39 @@ class SecurityGuardTest {
           .isEqualTo(Status.UNAUTHORIZED);
     }
   }
+
+  @Test
+  void aValueThatPassedIsCheckedAgainUnderOtherRulesAndForAnotherCaller() {
+    // a connection's events carry the same attribute and principal objects; what one guard
+    // found valid for them on this thread says nothing to a guard with other rules
+    String source = "/sources/one";
+    String type = "orders.note";
+    String json = "application/json";
+    Delivery asAlice = producer();
+    Event first = Event.builder().id("e-1").source(source).type(type).data("{}", json).build();
+    assertThat(guard.check(first, asAlice)).isEmpty();
+
+    try (Security strict = Security.from(SluiceConfig.parse("""
+        security:
+          authentication: {required: false}
+          roles: {producer: [ping]}
+          validation: {max-source-bytes: 8, max-attribute-bytes: 10}
+        """, "strict.yaml", Map.of()).security(), data, Optional.empty(),
+        new SimpleMeterRegistry())) {
+      assertRefused(strict.guard().check(first, asAlice), Status.INVALID, "INVALID_ATTRIBUTE",
+          "'source' is longer than the limit of 8 bytes");
+      Event shortSource = Event.builder().id("e-1").source("/s").type(type).data("{}", json)
+          .build();
+      assertRefused(strict.guard().check(shortSource, asAlice), Status.INVALID,
+          "INVALID_ATTRIBUTE", "'datacontenttype' is longer than the limit of 10 bytes");
+      Event noContentType = Event.builder().id("e-1").source("/s").type(type).build();
+      assertRefused(strict.guard().check(noContentType, asAlice), Status.UNAUTHORIZED,
+          "NOT_ALLOWED", "'alice' may not send events of type 'orders.note'");
+    }
+
+    // the first guard still passes the same objects, and still refuses them to another caller
+    assertThat(guard.check(first, asAlice)).isEmpty();
+    assertRefused(guard.check(first, Delivery.within("test", Duration.ofSeconds(5))),
+        Status.UNAUTHORIZED, "NOT_ALLOWED", "'anonymous' may not send events of type");
+  }
 }

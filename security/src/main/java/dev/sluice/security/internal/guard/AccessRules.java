@@ -20,6 +20,16 @@ public final class AccessRules {
   private static final Principal NOBODY = new Principal(ANONYMOUS, Set.of(ANONYMOUS));
 
   private final Map<String, List<TypePattern>> byRole;
+  /**
+   * Per thread: the caller and type it last allowed. A connection's events carry the same
+   * principal and, mostly, the same type string objects, so a repeat is one comparison.
+   */
+  private final ThreadLocal<LastAllowed> lastAllowed = ThreadLocal.withInitial(LastAllowed::new);
+
+  private static final class LastAllowed {
+    Principal caller;
+    String type;
+  }
 
   public AccessRules(Map<String, List<TypePattern>> byRole) {
     this.byRole = Map.copyOf(byRole);
@@ -48,7 +58,14 @@ public final class AccessRules {
   /** UNAUTHORIZED when the caller's roles do not allow the event's type. */
   public Optional<Result> check(Event event, Delivery delivery) {
     Principal caller = delivery.principal().orElse(NOBODY);
-    if (allows(caller.roles(), event.type())) {
+    String type = event.type();
+    LastAllowed last = lastAllowed.get();
+    if (caller == last.caller && type == last.type) {
+      return Optional.empty(); // both immutable: the same objects get the same answer
+    }
+    if (allows(caller.roles(), type)) {
+      last.caller = caller;
+      last.type = type;
       return Optional.empty();
     }
     return Optional.of(Result.failure(event.id(), Status.UNAUTHORIZED, "NOT_ALLOWED",

@@ -38,6 +38,11 @@ public final class EventValidator {
   private static final int MAX_ERRORS_SHOWN = 3;
 
   private final ValidationRules rules;
+  /** Per thread: the attribute values it last found valid under these rules. */
+  private final ThreadLocal<LastValid> lastValid = ThreadLocal.withInitial(LastValid::new);
+  /** Per thread: the content type it last reduced to a media type, and that media type. */
+  private final ThreadLocal<LastMediaType> lastMediaType =
+      ThreadLocal.withInitial(LastMediaType::new);
   /** Parsers for the well-formedness scan, made without a mapper's per-call context. */
   private final JsonFactory factory;
   private final JsonMapper json;
@@ -67,35 +72,58 @@ public final class EventValidator {
         : Optional.of(invalid(event, "INVALID_ATTRIBUTE", problem.get()));
   }
 
-  /** The first attribute problem, checked in a fixed order (one check per event and field). */
+  /**
+   * The first attribute problem, checked in a fixed order (one check per event and field). The
+   * attributes that repeat on a connection (source, type, content type, schema) arrive as the
+   * same string objects event after event ({@code RepeatedValues} in the Netty transport), so a
+   * value that is the very object this thread last found valid is not scanned again.
+   */
   private Optional<String> attributeProblem(Event event) {
     Optional<String> p = attribute("id", event.id(), rules.maxIdBytes(), "max-id-bytes");
     if (p.isPresent()) {
       return p;
     }
-    p = attribute("source", event.source(), rules.maxSourceBytes(), "max-source-bytes");
-    if (p.isPresent()) {
-      return p;
+    LastValid valid = lastValid.get();
+    String source = event.source();
+    if (source != valid.source) {
+      p = attribute("source", source, rules.maxSourceBytes(), "max-source-bytes");
+      if (p.isPresent()) {
+        return p;
+      }
+      valid.source = source;
     }
-    p = attribute("type", event.type(), rules.maxTypeBytes(), "max-type-bytes");
-    if (p.isPresent()) {
-      return p;
-    }
-    if (!EventTypes.isWellFormed(event.type())) {
-      return Optional.of("'type' must be dot-separated segments of letters, digits, '-', '_'"
-          + " and ':', such as 'orders.created'; got '" + shorten(event.type()) + "'");
+    String type = event.type();
+    if (type != valid.type) {
+      p = attribute("type", type, rules.maxTypeBytes(), "max-type-bytes");
+      if (p.isPresent()) {
+        return p;
+      }
+      if (!EventTypes.isWellFormed(type)) {
+        return Optional.of("'type' must be dot-separated segments of letters, digits, '-', '_'"
+            + " and ':', such as 'orders.created'; got '" + shorten(type) + "'");
+      }
+      valid.type = type;
     }
     p = optionalAttribute("subject", event.subject());
     if (p.isPresent()) {
       return p;
     }
-    p = optionalAttribute("datacontenttype", event.dataContentType());
-    if (p.isPresent()) {
-      return p;
+    String contentType = event.dataContentType().orElse(null);
+    if (contentType != null && contentType != valid.contentType) {
+      p = attribute("datacontenttype", contentType, rules.maxAttributeBytes(),
+          "max-attribute-bytes");
+      if (p.isPresent()) {
+        return p;
+      }
+      valid.contentType = contentType;
     }
-    p = optionalAttribute("dataschema", event.dataSchema());
-    if (p.isPresent()) {
-      return p;
+    String schema = event.dataSchema().orElse(null);
+    if (schema != null && schema != valid.schema) {
+      p = attribute("dataschema", schema, rules.maxAttributeBytes(), "max-attribute-bytes");
+      if (p.isPresent()) {
+        return p;
+      }
+      valid.schema = schema;
     }
     return event.extensions().isEmpty() ? Optional.empty() : extensions(event.extensions());
   }
@@ -115,7 +143,7 @@ public final class EventValidator {
           + " bytes, over the limit of " + limit + " bytes for type '" + event.type()
           + "'; send less data"));
     }
-    String mediaType = event.dataContentType().map(EventValidator::mediaType).orElse(null);
+    String mediaType = mediaTypeOf(event.dataContentType().orElse(null));
     if (mediaType != null && !contentTypeAllowed(mediaType)) {
       return Optional.of(invalid(event, "CONTENT_TYPE_NOT_ALLOWED", "content type '"
           + shorten(mediaType) + "' is not allowed; use one of " + rules.contentTypes()
@@ -231,6 +259,22 @@ public final class EventValidator {
 
   private static JacksonException trailing(JsonParser parser) {
     return new JsonEndException(parser, "more data after the JSON value");
+  }
+
+  /**
+   * The values of the repeating attributes that one thread last found valid: compared by
+   * identity, so a value equal to one of them but decoded anew is checked again.
+   */
+  private static final class LastValid {
+    String source;
+    String type;
+    String contentType;
+    String schema;
+  }
+
+  private static final class LastMediaType {
+    String contentType;
+    String mediaType;
   }
 
   /** A problem the streaming parser does not raise itself: nothing, or more than one value. */
@@ -355,6 +399,22 @@ public final class EventValidator {
   static boolean isJson(String mediaType) {
     return mediaType.equals("application/json") || mediaType.equals("text/json")
         || mediaType.endsWith("+json");
+  }
+
+  /**
+   * {@link #mediaType} of {@code contentType}, or null for null; worked out again only when the
+   * content type is not the string object this thread last asked about.
+   */
+  private String mediaTypeOf(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    LastMediaType last = lastMediaType.get();
+    if (contentType != last.contentType) {
+      last.mediaType = mediaType(contentType);
+      last.contentType = contentType;
+    }
+    return last.mediaType;
   }
 
   /** {@code Application/JSON; charset=utf-8} to {@code application/json}. */
