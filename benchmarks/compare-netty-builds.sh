@@ -11,8 +11,9 @@
 # Each server is `sluice serve` with the echo processor inline and `store.durability: memory`,
 # as in run-netty-bench.sh; the load is `sluice bench --concurrency 64 --connections 4` from
 # build A. Printed on stdout, one line per run: the server (a or b), its requests/s and its CPU
-# time per request in µs (user + system, from /proc, over the run's measured seconds), then a
-# summary: the median of each and of the pairs' differences (b minus a). Progress on stderr.
+# time per request in µs (user + system, from /proc, over 7 of the run's 10 measured seconds,
+# from its first second on), then a summary: the median of each and of the pairs' differences
+# (b minus a). A run with an answer that is not OK stops the comparison. Progress on stderr.
 #
 #   benchmarks/compare-netty-builds.sh DIST_A DIST_B [PAIRS]
 #   OPTS_B=-XX:+UseParallelGC benchmarks/compare-netty-builds.sh D D     # one build, two options
@@ -23,10 +24,11 @@
 # (SLUICE_OPTS) of each server; both servers get -Xms2g -Xmx2g.
 set -euo pipefail
 
-[ $# -ge 2 ] || { sed -n '2,23p' "$0" >&2; exit 2; }
-dist_a=$(cd "$1" && pwd)
-dist_b=$(cd "$2" && pwd)
+[ $# -ge 2 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
+dist_a=$(CDPATH='' cd -- "$1" && pwd)
+dist_b=$(CDPATH='' cd -- "$2" && pwd)
 pairs=${3:-6}
+[[ $pairs =~ ^[1-9][0-9]*$ ]] || { echo "PAIRS must be a whole number above 0, not '$pairs'" >&2; exit 2; }
 for d in "$dist_a" "$dist_b"; do
   [ -x "$d/bin/sluice" ] || { echo "no $d/bin/sluice: give an unpacked distribution" >&2; exit 2; }
 done
@@ -34,7 +36,9 @@ done
 log() { printf '[compare %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-compare.XXXXXX")
 pids=()
+bench=
 cleanup() {
+  [ -z "$bench" ] || kill "$bench" 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
@@ -42,9 +46,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+root=$(CDPATH='' cd -- "$(dirname "$0")/.." && pwd)
+# free_port and wait_for
+. "$root/benchmarks/lib/servers.sh"
 
 # start NAME DIST OPTS: a server; its pid in $work/NAME/pid
 start() {
@@ -75,18 +79,8 @@ EOF
   SLUICE_OPTS="$opts" JAVA_OPTS="-Xms2g -Xmx2g" "$dist/bin/sluice" serve -c "$dir/sluice.yaml" \
     >"$dir/server.log" 2>&1 &
   pids+=($!)
-  local waited=0
-  until grep -q "ready on" "$dir/server.log"; do
-    if ! kill -0 "${pids[-1]}" 2>/dev/null || [ $waited -ge 1200 ]; then
-      log "server $name did not start; its log:"
-      tail -n 30 "$dir/server.log" >&2
-      exit 1
-    fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  # bin/sluice may run java as a child: the process that serves is the one with the config
-  pgrep -f "serve -c $dir/sluice.yaml" | head -n 1 >"$dir/pid"
+  wait_for "$dir/server.log" "ready on" "${pids[-1]}" 120 >/dev/null
+  echo "${pids[-1]}" >"$dir/pid" # bin/sluice execs the JVM: this is the server's process
   log "server $name ready ($dist${opts:+, $opts})"
 }
 
@@ -94,32 +88,52 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # run NAME WARMUP_S DURATION_S: one bench run against NAME; prints "NAME req/s µs/req"
 run() {
-  local name=$1 warmup=$2 duration=$3 dir=$work/$1 pid
+  local name=$1 warmup=$2 duration=$3 dir=$work/$1 pid rc=0 t0 c0 t1 c1
   pid=$(cat "$dir/pid")
-  # the CPU is read over the measured seconds but one at each end (the generator's JVM starts
-  # before its warm-up does)
-  (sleep $((warmup + 3)); a=$(cpu_ticks "$pid"); sleep $((duration - 2))
-   echo "$a $(cpu_ticks "$pid")" >"$dir/cpu") &
-  local sampler=$!
   JAVA_OPTS="-Xms256m -Xmx256m" "$dist_a/bin/sluice" bench -c "$dir/sluice.yaml" \
     --type example.echo --data '{"payload":"0123456789abcdef0123"}' --concurrency 64 \
     --connections 4 --warmup "${warmup}s" --duration "${duration}s" --json \
-    >"$dir/bench.json" 2>/dev/null || true
-  wait "$sampler"
-  python3 - "$dir" "$name" "$((duration - 2))" "$(getconf CLK_TCK)" <<'PY'
+    >"$dir/bench.json" 2>"$dir/bench.err" &
+  bench=$!
+  # The server's CPU is read from the bench's first progress line of the measurement (a line
+  # with a p99; those of the warm-up have none), one second in, for all but the last seconds,
+  # and divided by the requests of that time at the run's rate.
+  until grep -q "p99" "$dir/bench.err"; do
+    if ! kill -0 "$bench" 2>/dev/null; then
+      log "the load against server $name ended before its measurement began; its output:"
+      tail -n 20 "$dir/bench.err" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  t0=$(date +%s%N)
+  c0=$(cpu_ticks "$pid")
+  sleep $((duration - 3))
+  t1=$(date +%s%N)
+  c1=$(cpu_ticks "$pid")
+  wait "$bench" || rc=$?
+  bench=
+  if [ "$rc" != 0 ]; then
+    # 1: some answers were not OK, which a server under comparison must not give
+    log "the load against server $name failed (exit $rc); its output and the server's log:"
+    tail -n 20 "$dir/bench.err" "$dir/server.log" >&2
+    exit 1
+  fi
+  python3 - "$dir/bench.json" "$name" "$c0" "$c1" "$t0" "$t1" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
-d, name, seconds, tck = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-rps = json.load(open(f"{d}/bench.json"))["throughput_per_s"]
-a, b = map(float, open(f"{d}/cpu").read().split())
-print(name, round(rps), round((b - a) / tck / (rps * seconds) * 1e6, 2) if rps else "nan")
+path, name = sys.argv[1], sys.argv[2]
+c0, c1, t0, t1, tck = map(float, sys.argv[3:])
+rps = json.load(open(path))["throughput_per_s"]
+seconds = (t1 - t0) / 1e9
+print(name, round(rps), round((c1 - c0) / tck / (rps * seconds) * 1e6, 2))
 PY
 }
 
 start a "$dist_a" "${OPTS_A:-}"
 start b "$dist_b" "${OPTS_B:-}"
 log "warming both up (30 s each)"
-run a 30 5 >/dev/null
-run b 30 5 >/dev/null
+run a 30 4 >/dev/null
+run b 30 4 >/dev/null
 : >"$work/runs"
 for n in $(seq 1 "$pairs"); do
   log "pair $n of $pairs"

@@ -106,32 +106,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# wait_for LOG REGEX PID SECONDS: waits until LOG has a line matching REGEX; prints the line.
-wait_for() {
-  local file=$1 pattern=$2 pid=$3 limit=$4 waited=0 line
-  while :; do
-    if line=$(grep -E -m 1 "$pattern" "$file" 2>/dev/null); then
-      printf '%s\n' "$line"
-      return 0
-    fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "the server exited before it was ready; its log ($file):"
-      tail -n 30 "$file" >&2
-      return 1
-    fi
-    if [ "$waited" -ge $((limit * 10)) ]; then
-      log "the server was not ready after ${limit}s; its log ($file):"
-      tail -n 30 "$file" >&2
-      return 1
-    fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-}
+# free_port and wait_for
+. "$root/benchmarks/lib/servers.sh"
 
 load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
 log "load average before: $load_before ($(nproc) cores); K=$K C=$C duration=$DURATION rounds=$ROUNDS warmup=$WARMUP, then $ROUND_WARMUP"

@@ -289,9 +289,34 @@ class SecurityGuardTest {
           "NOT_ALLOWED", "'alice' may not send events of type 'orders.note'");
     }
 
-    // the first guard still passes the same objects, and still refuses them to another caller
-    assertThat(guard.check(first, asAlice)).isEmpty();
+    // the first guard still refuses the same objects to another caller
     assertRefused(guard.check(first, Delivery.within("test", Duration.ofSeconds(5))),
         Status.UNAUTHORIZED, "NOT_ALLOWED", "'anonymous' may not send events of type");
+  }
+
+  @Test
+  void aRefusedValueIsRefusedAgainAndAValidOneOnlyInItsOwnField() {
+    // the same string objects, as a connection sends them, event after event
+    String longSource = "/" + "s".repeat(5000);
+    String badType = "orders..created";
+    String text = "orders created";
+    Delivery asAlice = producer();
+    for (int i = 0; i < 2; i++) {
+      assertRefused(check(Event.builder().id("e-1").source(longSource).type("ping").build()),
+          Status.INVALID, "INVALID_ATTRIBUTE", "'source' is longer than the limit");
+    }
+    for (int i = 0; i < 2; i++) {
+      assertRefused(check(event(badType).build()), Status.INVALID, "INVALID_ATTRIBUTE",
+          "'type' must be dot-separated segments");
+    }
+    for (int i = 0; i < 2; i++) {
+      assertRefused(guard.check(event("billing.charge").build(), asAlice), Status.UNAUTHORIZED,
+          "NOT_ALLOWED", "'alice' may not send events of type 'billing.charge'");
+    }
+    // valid as a source (and as a subject), not as a type
+    assertThat(check(Event.builder().id("e-1").source(text).type("ping").subject(text)
+        .build())).isEmpty();
+    assertRefused(check(Event.builder().id("e-1").source(text).type(text).build()),
+        Status.INVALID, "INVALID_ATTRIBUTE", "'type' must be dot-separated segments");
   }
 }

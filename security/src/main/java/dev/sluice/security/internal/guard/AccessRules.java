@@ -5,6 +5,7 @@ import dev.sluice.event.Result;
 import dev.sluice.event.Status;
 import dev.sluice.spi.Delivery;
 import dev.sluice.spi.Principal;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,7 @@ public final class AccessRules {
   private final Map<String, List<TypePattern>> byRole;
   /**
    * Per thread: the caller and type it last allowed. A connection's events carry the same
-   * principal and, mostly, the same type string objects, so a repeat is one comparison.
+   * principal and, mostly, the same type string objects, so a repeat costs two comparisons.
    */
   private final ThreadLocal<LastAllowed> lastAllowed = ThreadLocal.withInitial(LastAllowed::new);
 
@@ -32,7 +33,9 @@ public final class AccessRules {
   }
 
   public AccessRules(Map<String, List<TypePattern>> byRole) {
-    this.byRole = Map.copyOf(byRole);
+    Map<String, List<TypePattern>> copy = new HashMap<>();
+    byRole.forEach((role, patterns) -> copy.put(role, List.copyOf(patterns)));
+    this.byRole = Map.copyOf(copy);
   }
 
   /** {@code admin} and {@code anonymous} may send everything: the default without a config. */
@@ -61,7 +64,7 @@ public final class AccessRules {
     String type = event.type();
     LastAllowed last = lastAllowed.get();
     if (caller == last.caller && type == last.type) {
-      return Optional.empty(); // both immutable: the same objects get the same answer
+      return Optional.empty(); // the principal, the type and these rules are immutable
     }
     if (allows(caller.roles(), type)) {
       last.caller = caller;

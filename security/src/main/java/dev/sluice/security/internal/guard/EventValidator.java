@@ -73,10 +73,11 @@ public final class EventValidator {
   }
 
   /**
-   * The first attribute problem, checked in a fixed order (one check per event and field). The
-   * attributes that repeat on a connection (source, type, content type, schema) arrive as the
-   * same string objects event after event ({@code RepeatedValues} in the Netty transport), so a
-   * value that is the very object this thread last found valid is not scanned again.
+   * The first attribute problem, checked in a fixed order (at most one check per event and
+   * field). The attributes that repeat on a connection (source, type, content type, schema)
+   * arrive as the same string objects event after event ({@code RepeatedValues} in the Netty
+   * transport), so a value that is the very object this thread last found valid in that field
+   * is not scanned again. A value is remembered only once every check of its field passed.
    */
   private Optional<String> attributeProblem(Event event) {
     Optional<String> p = attribute("id", event.id(), rules.maxIdBytes(), "max-id-bytes");
