@@ -38,11 +38,11 @@ public final class EventValidator {
   private static final int MAX_ERRORS_SHOWN = 3;
 
   private final ValidationRules rules;
-  /** Per thread: the attribute values it last found valid under these rules. */
+  /**
+   * Per thread: the attribute values it last found valid under these rules, and the media type
+   * of the content type it last asked about.
+   */
   private final ThreadLocal<LastValid> lastValid = ThreadLocal.withInitial(LastValid::new);
-  /** Per thread: the content type it last reduced to a media type, and that media type. */
-  private final ThreadLocal<LastMediaType> lastMediaType =
-      ThreadLocal.withInitial(LastMediaType::new);
   /** Parsers for the well-formedness scan, made without a mapper's per-call context. */
   private final JsonFactory factory;
   private final JsonMapper json;
@@ -85,16 +85,13 @@ public final class EventValidator {
       return p;
     }
     LastValid valid = lastValid.get();
-    String source = event.source();
-    if (source != valid.source) {
-      p = attribute("source", source, rules.maxSourceBytes(), "max-source-bytes");
-      if (p.isPresent()) {
-        return p;
-      }
-      valid.source = source;
+    p = repeating(valid, LastValid.SOURCE, "source", event.source(), rules.maxSourceBytes(),
+        "max-source-bytes");
+    if (p.isPresent()) {
+      return p;
     }
     String type = event.type();
-    if (type != valid.type) {
+    if (type != valid.values[LastValid.TYPE]) {
       p = attribute("type", type, rules.maxTypeBytes(), "max-type-bytes");
       if (p.isPresent()) {
         return p;
@@ -103,30 +100,40 @@ public final class EventValidator {
         return Optional.of("'type' must be dot-separated segments of letters, digits, '-', '_'"
             + " and ':', such as 'orders.created'; got '" + shorten(type) + "'");
       }
-      valid.type = type;
+      valid.values[LastValid.TYPE] = type;
     }
     p = optionalAttribute("subject", event.subject());
     if (p.isPresent()) {
       return p;
     }
-    String contentType = event.dataContentType().orElse(null);
-    if (contentType != null && contentType != valid.contentType) {
-      p = attribute("datacontenttype", contentType, rules.maxAttributeBytes(),
-          "max-attribute-bytes");
-      if (p.isPresent()) {
-        return p;
-      }
-      valid.contentType = contentType;
+    p = repeating(valid, LastValid.CONTENT_TYPE, "datacontenttype",
+        event.dataContentType().orElse(null), rules.maxAttributeBytes(), "max-attribute-bytes");
+    if (p.isPresent()) {
+      return p;
     }
-    String schema = event.dataSchema().orElse(null);
-    if (schema != null && schema != valid.schema) {
-      p = attribute("dataschema", schema, rules.maxAttributeBytes(), "max-attribute-bytes");
-      if (p.isPresent()) {
-        return p;
-      }
-      valid.schema = schema;
+    p = repeating(valid, LastValid.SCHEMA, "dataschema", event.dataSchema().orElse(null),
+        rules.maxAttributeBytes(), "max-attribute-bytes");
+    if (p.isPresent()) {
+      return p;
     }
     return event.extensions().isEmpty() ? Optional.empty() : extensions(event.extensions());
+  }
+
+  /**
+   * What is wrong with attribute {@code name}, as {@link #attribute}, unless {@code value} is
+   * absent or the very object this thread last found valid in {@code slot}; a value found valid
+   * is remembered there.
+   */
+  private static Optional<String> repeating(LastValid valid, int slot, String name,
+      String value, int maxBytes, String key) {
+    if (value == null || value == valid.values[slot]) {
+      return Optional.empty();
+    }
+    Optional<String> problem = attribute(name, value, maxBytes, key);
+    if (problem.isEmpty()) {
+      valid.values[slot] = value;
+    }
+    return problem;
   }
 
   private Optional<String> optionalAttribute(String name, Optional<String> value) {
@@ -263,18 +270,18 @@ public final class EventValidator {
   }
 
   /**
-   * The values of the repeating attributes that one thread last found valid: compared by
-   * identity, so a value equal to one of them but decoded anew is checked again.
+   * The values of the repeating attributes that one thread last found valid, by slot: compared
+   * by identity, so a value equal to one of them but decoded anew is checked again. And the
+   * content type it last reduced to a media type, with that media type.
    */
   private static final class LastValid {
-    String source;
-    String type;
-    String contentType;
-    String schema;
-  }
+    static final int SOURCE = 0;
+    static final int TYPE = 1;
+    static final int CONTENT_TYPE = 2;
+    static final int SCHEMA = 3;
 
-  private static final class LastMediaType {
-    String contentType;
+    final String[] values = new String[4];
+    String mediaTypeOf;
     String mediaType;
   }
 
@@ -410,10 +417,10 @@ public final class EventValidator {
     if (contentType == null) {
       return null;
     }
-    LastMediaType last = lastMediaType.get();
-    if (contentType != last.contentType) {
+    LastValid last = lastValid.get();
+    if (contentType != last.mediaTypeOf) {
       last.mediaType = mediaType(contentType);
-      last.contentType = contentType;
+      last.mediaTypeOf = contentType;
     }
     return last.mediaType;
   }
