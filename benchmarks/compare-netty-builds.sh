@@ -12,7 +12,8 @@
 # as in run-netty-bench.sh; the load is `sluice bench --concurrency 64 --connections 4` from
 # build A. Printed on stdout, one line per run: the server (a or b), its requests/s and its CPU
 # time per request in µs (user + system, from /proc, over 7 of the run's 10 measured seconds,
-# from its first second on), then a summary: the median of each and of the pairs' differences
+# from its first second on, divided by the events its processor counted in the same 7 seconds,
+# read from its /metrics), then a summary: the median of each and of the pairs' differences
 # (b minus a). A run with an answer that is not OK stops the comparison. Progress on stderr.
 #
 #   benchmarks/compare-netty-builds.sh DIST_A DIST_B [PAIRS]
@@ -24,7 +25,7 @@
 # (SLUICE_OPTS) of each server; both servers get -Xms2g -Xmx2g.
 set -euo pipefail
 
-[ $# -ge 2 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,/^set -euo/{/^#/p}' "$0" >&2; exit 2; }
 dist_a=$(CDPATH='' cd -- "$1" && pwd)
 dist_b=$(CDPATH='' cd -- "$2" && pwd)
 pairs=${3:-6}
@@ -52,8 +53,9 @@ root=$(CDPATH='' cd -- "$(dirname "$0")/.." && pwd)
 
 # start NAME DIST OPTS: a server; its pid in $work/NAME/pid
 start() {
-  local name=$1 dist=$2 opts=$3 dir=$work/$1
+  local name=$1 dist=$2 opts=$3 dir=$work/$1 admin_port
   mkdir -p "$dir"
+  admin_port=$(free_port)
   cat >"$dir/sluice.yaml" <<EOF
 server:
   name: compare-$name
@@ -70,7 +72,7 @@ store:
   url: jdbc:h2:file:$dir/sluice-store
   durability: memory
 admin:
-  port: $(free_port)
+  port: $admin_port
 processors:
   - name: echo
     types: [example.echo]
@@ -81,23 +83,41 @@ EOF
   pids+=($!)
   wait_for "$dir/server.log" "ready on" "${pids[-1]}" 120 >/dev/null
   echo "${pids[-1]}" >"$dir/pid" # bin/sluice execs the JVM: this is the server's process
+  echo "$admin_port" >"$dir/admin-port"
+  processed "$name" >/dev/null # its count is readable, before any load
   log "server $name ready ($dist${opts:+, $opts})"
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# processed NAME: the events server NAME's echo processor has answered so far, from /metrics
+# (the sum of its series, should a label ever split them); fails, saying so, when it has none
+processed() {
+  local port count
+  port=$(cat "$work/$1/admin-port")
+  if ! count=$(curl -fsS --noproxy '*' --max-time 5 "http://127.0.0.1:$port/metrics" |
+    awk '/^sluice_processor_duration_seconds_count\{/ && /processor="echo"/ {n += $2; f = 1}
+      END {if (!f) exit 1; printf "%.0f\n", n}'); then
+    log "server $1's /metrics (port $port) has no sluice_processor_duration_seconds_count of" \
+      "processor echo; see $work/$1/server.log"
+    return 1
+  fi
+  echo "$count"
+}
+
 # run NAME WARMUP_S DURATION_S: one bench run against NAME; prints "NAME req/s µs/req"
 run() {
-  local name=$1 warmup=$2 duration=$3 dir=$work/$1 pid rc=0 t0 c0 t1 c1
+  local name=$1 warmup=$2 duration=$3 dir=$work/$1 pid rc=0 c0 c1 n0 n1
   pid=$(cat "$dir/pid")
   JAVA_OPTS="-Xms256m -Xmx256m" "$dist_a/bin/sluice" bench -c "$dir/sluice.yaml" \
     --type example.echo --data '{"payload":"0123456789abcdef0123"}' --concurrency 64 \
     --connections 4 --warmup "${warmup}s" --duration "${duration}s" --json \
     >"$dir/bench.json" 2>"$dir/bench.err" &
   bench=$!
-  # The server's CPU is read from the bench's first progress line of the measurement (a line
-  # with a p99; those of the warm-up have none), one second in, for all but the last seconds,
-  # and divided by the requests of that time at the run's rate.
+  # The server's CPU and the events it answered are read from the bench's first progress line
+  # of the measurement (a line with a p99; those of the warm-up have none), one second in, for
+  # all but the last seconds. Both from the server itself, over the same window: a stall of the
+  # host within the run moves both alike (dividing by the run's average rate did not).
   until grep -q "p99" "$dir/bench.err"; do
     if ! kill -0 "$bench" 2>/dev/null; then
       log "the load against server $name ended before its measurement began; its output:"
@@ -106,11 +126,11 @@ run() {
     fi
     sleep 0.1
   done
-  t0=$(date +%s%N)
   c0=$(cpu_ticks "$pid")
+  n0=$(processed "$name") || { kill "$bench" 2>/dev/null; exit 1; }
   sleep $((duration - 3))
-  t1=$(date +%s%N)
   c1=$(cpu_ticks "$pid")
+  n1=$(processed "$name") || { kill "$bench" 2>/dev/null; exit 1; }
   wait "$bench" || rc=$?
   bench=
   if [ "$rc" != 0 ]; then
@@ -119,13 +139,14 @@ run() {
     tail -n 20 "$dir/bench.err" "$dir/server.log" >&2
     exit 1
   fi
-  python3 - "$dir/bench.json" "$name" "$c0" "$c1" "$t0" "$t1" "$(getconf CLK_TCK)" <<'PY'
+  python3 - "$dir/bench.json" "$name" "$c0" "$c1" "$n0" "$n1" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 path, name = sys.argv[1], sys.argv[2]
-c0, c1, t0, t1, tck = map(float, sys.argv[3:])
+c0, c1, n0, n1, tck = map(float, sys.argv[3:])
 rps = json.load(open(path))["throughput_per_s"]
-seconds = (t1 - t0) / 1e9
-print(name, round(rps), round((c1 - c0) / tck / (rps * seconds) * 1e6, 2))
+if n1 <= n0:
+    sys.exit(f"server {name} counted no events while it was measured; see its server.log")
+print(name, round(rps), round((c1 - c0) / tck / (n1 - n0) * 1e6, 2))
 PY
 }
 
