@@ -8,12 +8,14 @@ import dev.sluice.admin.internal.BasicAuthentication;
 import dev.sluice.admin.internal.HealthHandler;
 import dev.sluice.admin.internal.JvmMeters;
 import dev.sluice.admin.internal.MetricsHandler;
+import dev.sluice.engine.MetricsClock;
 import dev.sluice.engine.SluiceServer;
 import dev.sluice.spi.Authenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -74,9 +76,13 @@ public final class AdminServer implements AutoCloseable {
     this.authenticator = b.authenticator;
   }
 
-  /** A Prometheus registry to build the {@link SluiceServer} with. */
+  /**
+   * A Prometheus registry to build the {@link SluiceServer} with. Its wall time is the
+   * {@link MetricsClock}'s, which a timer record reads without a system call.
+   */
   public static PrometheusMeterRegistry newRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
+        MetricsClock.get());
   }
 
   public static Builder builder(SluiceServer server) {

@@ -1,8 +1,8 @@
 package dev.sluice.memory;
 
 import dev.sluice.internal.services.InMemoryEventStore;
+import dev.sluice.internal.time.CoarseClock;
 import dev.sluice.spi.EventStore;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -20,6 +20,6 @@ public final class InMemoryEventStores {
       throw new IllegalArgumentException("an in-memory event store needs a positive retention"
           + " and at least one entry; got " + retention + " and " + maxEntries);
     }
-    return new InMemoryEventStore(Clock.systemUTC(), retention.toMillis(), maxEntries);
+    return new InMemoryEventStore(CoarseClock.utc(), retention.toMillis(), maxEntries);
   }
 }

@@ -27,6 +27,7 @@ import dev.sluice.internal.dispatch.LaneSpec;
 import dev.sluice.internal.dispatch.RoutePlan;
 import dev.sluice.internal.dispatch.SharedProcessorContext;
 import dev.sluice.internal.services.InMemoryEventStore;
+import dev.sluice.internal.time.CoarseClock;
 import dev.sluice.internal.services.InMemoryLockService;
 import dev.sluice.internal.services.InMemoryStateStore;
 import dev.sluice.plugin.Plugins;
@@ -113,7 +114,8 @@ public final class Engine {
     StateStore stateStore = state != null ? state
         : memoryLocks != null ? new InMemoryStateStore(memoryLocks) : null;
     EventStore plainStore = store != null ? store
-        : new InMemoryEventStore(clock, MEMORY_STORE_RETENTION_MILLIS, MEMORY_STORE_MAX_ENTRIES);
+        : new InMemoryEventStore(CoarseClock.utc(), MEMORY_STORE_RETENTION_MILLIS,
+            MEMORY_STORE_MAX_ENTRIES);
     this.breakers = new Breakers(metrics);
     DependencyPolicy storePolicy = config.resilience().store();
     this.eventStore = new ResilientEventStore(plainStore, new BreakerGuard("store",
