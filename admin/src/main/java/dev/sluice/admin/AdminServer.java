@@ -8,7 +8,6 @@ import dev.sluice.admin.internal.BasicAuthentication;
 import dev.sluice.admin.internal.HealthHandler;
 import dev.sluice.admin.internal.JvmMeters;
 import dev.sluice.admin.internal.MetricsHandler;
-import dev.sluice.engine.MetricsClock;
 import dev.sluice.engine.SluiceServer;
 import dev.sluice.spi.Authenticator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,12 +76,13 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * A Prometheus registry to build the {@link SluiceServer} with. Its wall time is the
-   * {@link MetricsClock}'s, which a timer record reads without a system call.
+   * A Prometheus registry to build the {@link SluiceServer} with, on
+   * {@link SluiceServer#metricsClock()}: a timer's record reads its wall time without a system
+   * call.
    */
   public static PrometheusMeterRegistry newRegistry() {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
-        MetricsClock.get());
+        SluiceServer.metricsClock());
   }
 
   public static Builder builder(SluiceServer server) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.engine.MetricsClock;
 import dev.sluice.engine.SluiceServer;
 import dev.sluice.event.Event;
 import dev.sluice.event.Result;
@@ -127,7 +126,6 @@ class AdminServerTest {
     assertThat(metrics.value("sluice_processor_duration_seconds_bucket",
         Map.of("processor", "echo", "le", "+Inf"))).isEqualTo(5.0);
     assertThat(metrics.value("sluice_processor_duration_seconds_sum", echo)).isPositive();
-    // the window of maxima rotates by the registry's coarse wall time: it holds this minute's
     assertThat(metrics.value("sluice_processor_duration_seconds_max", echo)).isPositive();
     assertThat(metrics.value("sluice_processor_queue_depth", echo)).isZero();
     assertThat(metrics.value("sluice_processor_in_flight", echo)).isZero();
@@ -155,7 +153,7 @@ class AdminServerTest {
 
   @Test
   void theRegistryReadsItsWallTimeFromTheMetricsClock() {
-    assertThat(registry.config().clock()).isSameAs(MetricsClock.get());
+    assertThat(registry.config().clock()).isSameAs(SluiceServer.metricsClock());
   }
 
   @Test

@@ -1,19 +1,18 @@
-package dev.sluice.engine;
+package dev.sluice.internal.time;
 
-import dev.sluice.internal.time.CoarseClock;
 import io.micrometer.core.instrument.Clock;
 
 /**
- * The clock to build a {@link io.micrometer.core.instrument.MeterRegistry} for a Sluice server
- * with: its wall time is read, to within 10 ms, from a field that a daemon thread keeps current;
- * its monotonic time is {@link System#nanoTime()}.
+ * A Micrometer clock whose wall time is the {@link CoarseClock}'s (to within its tick) and whose
+ * monotonic time is {@link System#nanoTime()}; see {@code SluiceServer.metricsClock()}.
  *
  * <p>Why: every record into a timer or distribution summary reads the registry's wall time
  * twice, to see whether its window of maxima and its histogram are due to rotate, and a server
  * records its processors' durations for every event. With the system clock that is about 40 ns
  * of every event; with this one two volatile loads. What reads the wall time (the rotation of
- * windows of a minute or more, a step registry's publishing) needs no better. The server's own
- * registry, {@code AdminServer.newRegistry()}, uses it.
+ * windows of a minute or more, a step registry's publishing, a meter's creation time) needs no
+ * better. Durations ({@code Timer.start}, long task timers) use the monotonic time, which stays
+ * exact.
  */
 public final class MetricsClock implements Clock {
   private static final MetricsClock INSTANCE = new MetricsClock();
@@ -21,7 +20,6 @@ public final class MetricsClock implements Clock {
   private MetricsClock() {
   }
 
-  /** The clock. Its thread starts with the first use. */
   public static Clock get() {
     return INSTANCE;
   }
