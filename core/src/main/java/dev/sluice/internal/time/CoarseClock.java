@@ -52,11 +52,6 @@ public final class CoarseClock extends Clock {
     return UTC;
   }
 
-  /** The current time in milliseconds since the epoch, to within {@value #TICK_MILLIS} ms. */
-  public static long currentMillis() {
-    return millis;
-  }
-
   private static void tick() {
     while (true) {
       millis = System.currentTimeMillis();
@@ -67,6 +62,7 @@ public final class CoarseClock extends Clock {
     }
   }
 
+  /** The current time in milliseconds since the epoch, to within {@value #TICK_MILLIS} ms. */
   @Override
   public long millis() {
     return millis;

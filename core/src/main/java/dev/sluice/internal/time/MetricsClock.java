@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Clock;
  */
 public final class MetricsClock implements Clock {
   private static final MetricsClock INSTANCE = new MetricsClock();
+  private final CoarseClock wall = CoarseClock.utc();
 
   private MetricsClock() {
   }
@@ -26,7 +27,7 @@ public final class MetricsClock implements Clock {
 
   @Override
   public long wallTime() {
-    return CoarseClock.currentMillis();
+    return wall.millis();
   }
 
   @Override
